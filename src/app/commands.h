@@ -1,0 +1,39 @@
+#pragma once
+// The `dragnet` command line: each subcommand registers itself on the CLI11 app and returns its
+// exit code. app/ is the only folder that knows every stage; it moves values between them.
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace dragnet::app {
+
+// Options every command understands.
+struct GlobalOptions {
+  std::string db;             // --db PATH; empty = default path
+  std::string archive;        // --archive DIR; empty = default directory
+  std::string operator_name;  // --operator NAME; empty = login name
+  std::string case_id;        // --case ID
+  std::string signing_key;    // --signing-key FILE (Ed25519 secret key for custody entries)
+  bool quiet = false;
+};
+
+std::filesystem::path DatabasePath(const GlobalOptions& options);
+std::filesystem::path ArchiveDirectory(const GlobalOptions& options);
+
+// The exit code a command sets; main returns it after CLI11 has run the callback.
+using ExitCode = int;
+
+void RegisterWarcCommands(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
+void RegisterKeyCommands(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
+void RegisterIngestCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
+void RegisterStatsCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
+void RegisterSampleCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
+
+// Prints "dragnet: <message>" on stderr.
+void PrintError(const std::string& message);
+
+}  // namespace dragnet::app

@@ -1,0 +1,29 @@
+#include <cstdio>
+#include <cstdlib>
+
+#include "app/commands.h"
+#include "store/store.h"
+
+namespace dragnet::app {
+
+std::filesystem::path DatabasePath(const GlobalOptions& options) {
+  if (!options.db.empty())
+    return options.db;
+  return store::DefaultDatabasePath();
+}
+
+std::filesystem::path ArchiveDirectory(const GlobalOptions& options) {
+  if (!options.archive.empty())
+    return options.archive;
+  if (const char* env = std::getenv("DRAGNET_ARCHIVE"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  // Beside the default database, so one data directory holds everything.
+  return DatabasePath(options).parent_path() / "archive";
+}
+
+void PrintError(const std::string& message) {
+  std::fprintf(stderr, "dragnet: %s\n", message.c_str());
+}
+
+}  // namespace dragnet::app

@@ -1,0 +1,40 @@
+#pragma once
+// The ImportSink that lands imported records in the store: one transaction per item, so an item
+// is either fully recorded (with its key marked imported) or not at all.
+
+#include <map>
+#include <string>
+
+#include "capture/importer.h"
+#include "store/store.h"
+
+namespace dragnet::app {
+
+class StoreSink final : public capture::ImportSink {
+ public:
+  StoreSink(store::Store& store, std::string case_id)
+      : store_(store), case_id_(std::move(case_id)) {}
+
+  Result<bool> AlreadyImported(const std::string& key) override;
+  Status OnItem(const capture::ImportSource& source,
+                const std::vector<capture::ImportedRecord>& records, const std::string& key,
+                const std::string& description) override;
+  Status OnArchiveFile(const capture::ImportedArchiveFile& file) override;
+  Result<bool> HasArchiveFile(const std::string& sha256) override;
+
+  uint64_t captures_added() const { return captures_added_; }
+  uint64_t documents_added() const { return documents_added_; }
+
+ private:
+  Result<int64_t> ArchiveFileId(const std::filesystem::path& path);
+  Result<int64_t> SourceId(const capture::ImportSource& source);
+
+  store::Store& store_;
+  std::string case_id_;
+  std::map<std::string, int64_t> archive_ids_;
+  std::map<std::string, int64_t> source_ids_;
+  uint64_t captures_added_ = 0;
+  uint64_t documents_added_ = 0;
+};
+
+}  // namespace dragnet::app

@@ -1,0 +1,193 @@
+#include "core/file.h"
+
+#include <array>
+#include <cerrno>
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/encoding.h"
+#include "core/hash.h"
+#include "core/uuid.h"
+
+namespace dragnet {
+namespace {
+
+Status WriteAll(int fd, std::string_view bytes, const std::filesystem::path& path) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return ErrnoError("cannot write", path.string());
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> ReadFile(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return ErrnoError("cannot open", path.string());
+  std::string out;
+  std::array<char, 1 << 16> buf;
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      Error error = ErrnoError("cannot read", path.string());
+      ::close(fd);
+      return error;
+    }
+    if (n == 0)
+      break;
+    out.append(buf.data(), static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+Status WriteFileAtomic(const std::filesystem::path& path, std::string_view contents) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp-" + NewUuid().substr(0, 8);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return ErrnoError("cannot create", tmp.string());
+  Status written = WriteAll(fd, contents, tmp);
+  if (written.ok() && ::fsync(fd) != 0)
+    written = ErrnoError("cannot sync", tmp.string());
+  ::close(fd);
+  if (!written.ok()) {
+    ::unlink(tmp.c_str());
+    return written;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    Error error = ErrnoError("cannot rename into place", path.string());
+    ::unlink(tmp.c_str());
+    return error;
+  }
+  return SyncDirectory(path.parent_path().empty() ? "." : path.parent_path());
+}
+
+Result<std::string> Sha256File(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return ErrnoError("cannot open", path.string());
+  Hasher hasher(DigestAlgorithm::kSha256);
+  std::string buf(1 << 20, '\0');
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      Error error = ErrnoError("cannot read", path.string());
+      ::close(fd);
+      return error;
+    }
+    if (n == 0)
+      break;
+    hasher.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
+  }
+  ::close(fd);
+  return HexEncode(hasher.Finish());
+}
+
+Result<AppendFile> AppendFile::Open(const std::filesystem::path& path, bool must_create) {
+  int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+  if (must_create)
+    flags |= O_EXCL;
+  int fd = ::open(path.c_str(), flags, 0644);
+  if (fd < 0)
+    return ErrnoError("cannot open for writing", path.string());
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    Error error = ErrnoError("cannot stat", path.string());
+    ::close(fd);
+    return error;
+  }
+  return AppendFile(fd, path, static_cast<uint64_t>(st.st_size));
+}
+
+AppendFile::AppendFile(AppendFile&& other) noexcept
+    : fd_(other.fd_), path_(std::move(other.path_)), size_(other.size_) {
+  other.fd_ = -1;
+}
+
+AppendFile& AppendFile::operator=(AppendFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = other.fd_;
+    path_ = std::move(other.path_);
+    size_ = other.size_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+AppendFile::~AppendFile() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+Status AppendFile::Append(std::string_view bytes) {
+  if (fd_ < 0)
+    return FailedPrecondition("file is closed: " + path_.string());
+  DRAGNET_RETURN_IF_ERROR(WriteAll(fd_, bytes, path_));
+  size_ += bytes.size();
+  return Status::Ok();
+}
+
+Status AppendFile::Sync() {
+  if (fd_ >= 0 && ::fdatasync(fd_) != 0)
+    return ErrnoError("cannot sync", path_.string());
+  return Status::Ok();
+}
+
+Status AppendFile::Close() {
+  if (fd_ < 0)
+    return Status::Ok();
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0)
+    return ErrnoError("cannot close", path_.string());
+  return Status::Ok();
+}
+
+Status SyncDirectory(const std::filesystem::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return ErrnoError("cannot open directory", dir.string());
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0)
+    return ErrnoError("cannot sync directory", dir.string());
+  return Status::Ok();
+}
+
+std::string HostName() {
+  std::array<char, 256> buf{};
+  if (::gethostname(buf.data(), buf.size() - 1) != 0)
+    return "unknown-host";
+  return buf.data();
+}
+
+std::string UserName() {
+  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0')
+    return user;
+  struct passwd pw {};
+  struct passwd* result = nullptr;
+  std::array<char, 4096> buf{};
+  if (::getpwuid_r(::getuid(), &pw, buf.data(), buf.size(), &result) == 0 && result != nullptr) {
+    return result->pw_name;
+  }
+  return "uid-" + std::to_string(::getuid());
+}
+
+}  // namespace dragnet

@@ -1,0 +1,556 @@
+// The embedded store: SQLite through its C API (Debian's libsqlite3). WAL journal so readers do
+// not block the writer, foreign keys enforced, a busy timeout so several dragnet processes can
+// share one database file, and every write inside a transaction.
+
+#include <map>
+#include <memory>
+
+#include <sqlite3.h>
+
+#include "core/clock.h"
+#include "store/sqlite/schema.h"
+#include "store/store.h"
+
+namespace dragnet::store {
+namespace {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+std::string Text(sqlite3_stmt* stmt, int column) {
+  const unsigned char* text = sqlite3_column_text(stmt, column);
+  return text == nullptr ? std::string() : reinterpret_cast<const char*>(text);
+}
+
+// Binds values to a statement by position (1-based), by overload.
+void Bind(sqlite3_stmt* stmt, int index, int64_t value) {
+  sqlite3_bind_int64(stmt, index, value);
+}
+void Bind(sqlite3_stmt* stmt, int index, uint64_t value) {
+  sqlite3_bind_int64(stmt, index, static_cast<int64_t>(value));
+}
+void Bind(sqlite3_stmt* stmt, int index, int value) {
+  sqlite3_bind_int(stmt, index, value);
+}
+void Bind(sqlite3_stmt* stmt, int index, const std::string& value) {
+  sqlite3_bind_text(stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+}
+void BindAll(sqlite3_stmt*, int) {}
+template <typename T, typename... Rest>
+void BindAll(sqlite3_stmt* stmt, int index, const T& value, const Rest&... rest) {
+  Bind(stmt, index, value);
+  BindAll(stmt, index + 1, rest...);
+}
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& path);
+
+  Status InTransaction(const std::function<Status()>& body) override;
+  Result<int64_t> UpsertSource(const Source& source) override;
+  Result<std::optional<Source>> FindSource(const std::string& kind,
+                                           const std::string& key) override;
+  Result<int64_t> AddArchiveFile(const ArchiveFile& file) override;
+  Result<std::optional<ArchiveFile>> FindArchiveFileByPath(const std::string& path) override;
+  Result<std::optional<ArchiveFile>> FindArchiveFileBySha256(const std::string& sha256) override;
+  Status SetArchiveFileRecords(int64_t archive_file_id, uint64_t records) override;
+  Result<int64_t> AddCapture(const Capture& capture) override;
+  Result<std::optional<Capture>> FindCaptureByRecordId(const std::string& record_id) override;
+  Result<std::vector<Capture>> CapturesForUri(const std::string& uri) override;
+  Result<int64_t> AddDocument(const Document& document) override;
+  Result<bool> HasIngested(const std::string& key) override;
+  Status MarkIngested(const std::string& key, const std::string& description) override;
+  Result<int64_t> AppendAudit(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> AuditLog(int64_t after_id, int64_t limit) override;
+  Result<StoreStats> Stats() override;
+
+ private:
+  SqliteStore(DbPtr db, std::filesystem::path path) : db_(std::move(db)), path_(std::move(path)) {}
+
+  Error SqlError(int rc, std::string_view what) const {
+    ErrorCode code = ErrorCode::kIoError;
+    int primary = rc & 0xff;
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+      code = ErrorCode::kDataLoss;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+      code = ErrorCode::kUnavailable;
+    if (primary == SQLITE_CONSTRAINT)
+      code = ErrorCode::kFailedPrecondition;
+    return Error(code, std::string(what) + ": " + sqlite3_errmsg(db_.get()) + " (database " +
+                           path_.string() + ")");
+  }
+  Status Exec(std::string_view sql) {
+    char* message = nullptr;
+    int rc = sqlite3_exec(db_.get(), std::string(sql).c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+      std::string text = message != nullptr ? message : sqlite3_errstr(rc);
+      sqlite3_free(message);
+      int primary = rc & 0xff;
+      return Error(primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ? ErrorCode::kDataLoss
+                   : primary == SQLITE_BUSY                              ? ErrorCode::kUnavailable
+                                                                         : ErrorCode::kIoError,
+                   text + " (database " + path_.string() + ")");
+    }
+    return Status::Ok();
+  }
+  // A cached prepared statement, reset and with bindings cleared.
+  Result<sqlite3_stmt*> Prepare(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      sqlite3_stmt* raw = nullptr;
+      int rc = sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+      if (rc != SQLITE_OK)
+        return SqlError(rc, "preparing a statement");
+      it = statements_.emplace(sql, StmtPtr(raw)).first;
+    }
+    sqlite3_reset(it->second.get());
+    sqlite3_clear_bindings(it->second.get());
+    return it->second.get();
+  }
+  template <typename... Args>
+  Result<sqlite3_stmt*> Query(const char* sql, const Args&... args) {
+    DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    BindAll(stmt, 1, args...);
+    return stmt;
+  }
+  // Runs a write statement to completion.
+  template <typename... Args>
+  Status Run(const char* sql, const Args&... args) {
+    DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql, args...));
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+      return SqlError(rc, "writing");
+    return Status::Ok();
+  }
+  // One write outside an explicit transaction gets its own.
+  Status Write(const std::function<Status()>& body) {
+    if (in_transaction_)
+      return body();
+    return InTransaction(body);
+  }
+  Result<int> UserVersion();
+  Status Migrate();
+
+  static Capture ReadCapture(sqlite3_stmt* stmt);
+  static ArchiveFile ReadArchiveFile(sqlite3_stmt* stmt);
+
+  DbPtr db_;
+  std::filesystem::path path_;
+  std::map<const char*, StmtPtr> statements_;
+  bool in_transaction_ = false;
+};
+
+Result<std::unique_ptr<Store>> SqliteStore::Open(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!path.parent_path().empty())
+    std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) {
+    return IoError("cannot create directory " + path.parent_path().string() + ": " + ec.message());
+  }
+  sqlite3* raw = nullptr;
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    return IoError("cannot open database " + path.string() + ": " +
+                   (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, 5000);
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), path));
+  DRAGNET_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode = WAL"));
+  DRAGNET_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous = NORMAL"));
+  DRAGNET_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys = ON"));
+  DRAGNET_RETURN_IF_ERROR(store->Migrate());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<int> SqliteStore::UserVersion() {
+  DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare("PRAGMA user_version"));
+  int rc = sqlite3_step(stmt);
+  if (rc != SQLITE_ROW)
+    return SqlError(rc, "reading the schema version");
+  int version = sqlite3_column_int(stmt, 0);
+  sqlite3_reset(stmt);
+  return version;
+}
+
+Status SqliteStore::Migrate() {
+  auto migrations = sqlite::Migrations();
+  int target = static_cast<int>(migrations.size());
+  DRAGNET_ASSIGN_OR_RETURN(int version, UserVersion());
+  if (version > target) {
+    return FailedPrecondition("database " + path_.string() + " has schema version " +
+                              std::to_string(version) + ", newer than this dragnet knows (" +
+                              std::to_string(target) + "): upgrade dragnet");
+  }
+  for (int next = version + 1; next <= target; ++next) {
+    // Each migration and its version bump commit together or not at all.
+    DRAGNET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status applied = Exec(migrations[static_cast<size_t>(next - 1)]);
+    if (applied.ok())
+      applied = Exec("PRAGMA user_version = " + std::to_string(next));
+    if (applied.ok())
+      applied = Exec("COMMIT");
+    if (!applied.ok()) {
+      (void)Exec("ROLLBACK");
+      return std::move(applied).error().WithContext("migrating to schema version " +
+                                                    std::to_string(next));
+    }
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::InTransaction(const std::function<Status()>& body) {
+  if (in_transaction_)
+    return FailedPrecondition("transactions do not nest");
+  DRAGNET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  in_transaction_ = true;
+  Status status = Status::Ok();
+  try {
+    status = body();
+  } catch (...) {
+    // Roll back before the exception continues: a half-applied write must never commit.
+    in_transaction_ = false;
+    (void)Exec("ROLLBACK");
+    throw;
+  }
+  in_transaction_ = false;
+  if (!status.ok()) {
+    (void)Exec("ROLLBACK");
+    return status;
+  }
+  Status committed = Exec("COMMIT");
+  if (!committed.ok()) {
+    (void)Exec("ROLLBACK");
+    return committed;
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteStore::UpsertSource(const Source& source) {
+  int64_t id = 0;
+  DRAGNET_RETURN_IF_ERROR(Write([&]() -> Status {
+    DRAGNET_RETURN_IF_ERROR(
+        Run("INSERT INTO sources (kind, key, name) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO "
+            "NOTHING",
+            source.kind, source.key, source.name));
+    DRAGNET_ASSIGN_OR_RETURN(auto found, FindSource(source.kind, source.key));
+    if (!found)
+      return Internal("source vanished after insert");
+    id = found->id;
+    return Status::Ok();
+  }));
+  return id;
+}
+
+Result<std::optional<Source>> SqliteStore::FindSource(const std::string& kind,
+                                                      const std::string& key) {
+  DRAGNET_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      Query("SELECT id, kind, key, name FROM sources WHERE kind = ? AND key = ?", kind, key));
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_DONE)
+    return std::optional<Source>();
+  if (rc != SQLITE_ROW)
+    return SqlError(rc, "reading sources");
+  Source s{sqlite3_column_int64(stmt, 0), Text(stmt, 1), Text(stmt, 2), Text(stmt, 3)};
+  sqlite3_reset(stmt);
+  return std::optional<Source>(std::move(s));
+}
+
+ArchiveFile SqliteStore::ReadArchiveFile(sqlite3_stmt* stmt) {
+  ArchiveFile f;
+  f.id = sqlite3_column_int64(stmt, 0);
+  f.path = Text(stmt, 1);
+  f.sha256 = Text(stmt, 2);
+  f.size = static_cast<uint64_t>(sqlite3_column_int64(stmt, 3));
+  f.origin = Text(stmt, 4);
+  f.records = static_cast<uint64_t>(sqlite3_column_int64(stmt, 5));
+  f.registered_at = Text(stmt, 6);
+  return f;
+}
+
+Result<int64_t> SqliteStore::AddArchiveFile(const ArchiveFile& file) {
+  DRAGNET_ASSIGN_OR_RETURN(auto existing, FindArchiveFileByPath(file.path));
+  if (existing)
+    return Error(ErrorCode::kAlreadyExists, "WARC file already registered: " + file.path);
+  int64_t id = 0;
+  DRAGNET_RETURN_IF_ERROR(Write([&]() -> Status {
+    DRAGNET_RETURN_IF_ERROR(
+        Run("INSERT INTO archive_files (path, sha256, size, origin, records, registered_at) VALUES "
+            "(?, ?, ?, ?, ?, ?)",
+            file.path, file.sha256, file.size, file.origin, file.records, file.registered_at));
+    id = sqlite3_last_insert_rowid(db_.get());
+    return Status::Ok();
+  }));
+  return id;
+}
+
+constexpr const char* kArchiveFileColumns =
+    "SELECT id, path, sha256, size, origin, records, registered_at FROM archive_files ";
+
+Result<std::optional<ArchiveFile>> SqliteStore::FindArchiveFileByPath(const std::string& path) {
+  static const std::string sql = std::string(kArchiveFileColumns) + "WHERE path = ?";
+  DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql.c_str(), path));
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_DONE)
+    return std::optional<ArchiveFile>();
+  if (rc != SQLITE_ROW)
+    return SqlError(rc, "reading archive files");
+  ArchiveFile f = ReadArchiveFile(stmt);
+  sqlite3_reset(stmt);
+  return std::optional<ArchiveFile>(std::move(f));
+}
+
+Result<std::optional<ArchiveFile>> SqliteStore::FindArchiveFileBySha256(const std::string& sha256) {
+  static const std::string sql = std::string(kArchiveFileColumns) + "WHERE sha256 = ? LIMIT 1";
+  DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql.c_str(), sha256));
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_DONE)
+    return std::optional<ArchiveFile>();
+  if (rc != SQLITE_ROW)
+    return SqlError(rc, "reading archive files");
+  ArchiveFile f = ReadArchiveFile(stmt);
+  sqlite3_reset(stmt);
+  return std::optional<ArchiveFile>(std::move(f));
+}
+
+Status SqliteStore::SetArchiveFileRecords(int64_t archive_file_id, uint64_t records) {
+  return Write([&]() -> Status {
+    return Run("UPDATE archive_files SET records = ? WHERE id = ?", records, archive_file_id);
+  });
+}
+
+Result<int64_t> SqliteStore::AddCapture(const Capture& c) {
+  int64_t id = 0;
+  DRAGNET_RETURN_IF_ERROR(Write([&]() -> Status {
+    DRAGNET_ASSIGN_OR_RETURN(
+        sqlite3_stmt * stmt,
+        Query("INSERT INTO captures (source_id, archive_file_id, offset, length, record_id, "
+              "record_type, uri, date, http_status, content_type, payload_digest, case_id) "
+              "VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+              "ON CONFLICT (archive_file_id, offset) DO NOTHING RETURNING id",
+              c.source_id, c.archive_file_id, c.offset, c.length, c.record_id, c.record_type, c.uri,
+              c.date, c.http_status, c.content_type, c.payload_digest, c.case_id));
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+      id = sqlite3_column_int64(stmt, 0);
+      rc = sqlite3_step(stmt);
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+      return SqlError(rc, "adding a capture");
+    if (id != 0)
+      return Status::Ok();
+    DRAGNET_ASSIGN_OR_RETURN(
+        sqlite3_stmt * existing,
+        Query("SELECT id FROM captures WHERE archive_file_id = ? AND offset = ?", c.archive_file_id,
+              c.offset));
+    rc = sqlite3_step(existing);
+    if (rc != SQLITE_ROW)
+      return SqlError(rc, "finding an existing capture");
+    id = sqlite3_column_int64(existing, 0);
+    sqlite3_reset(existing);
+    return Status::Ok();
+  }));
+  return id;
+}
+
+constexpr const char* kCaptureColumns =
+    "SELECT id, COALESCE(source_id, 0), archive_file_id, offset, length, record_id, record_type, "
+    "uri, date, http_status, content_type, payload_digest, case_id FROM captures ";
+
+Capture SqliteStore::ReadCapture(sqlite3_stmt* stmt) {
+  Capture c;
+  c.id = sqlite3_column_int64(stmt, 0);
+  c.source_id = sqlite3_column_int64(stmt, 1);
+  c.archive_file_id = sqlite3_column_int64(stmt, 2);
+  c.offset = static_cast<uint64_t>(sqlite3_column_int64(stmt, 3));
+  c.length = static_cast<uint64_t>(sqlite3_column_int64(stmt, 4));
+  c.record_id = Text(stmt, 5);
+  c.record_type = Text(stmt, 6);
+  c.uri = Text(stmt, 7);
+  c.date = Text(stmt, 8);
+  c.http_status = sqlite3_column_int(stmt, 9);
+  c.content_type = Text(stmt, 10);
+  c.payload_digest = Text(stmt, 11);
+  c.case_id = Text(stmt, 12);
+  return c;
+}
+
+Result<std::optional<Capture>> SqliteStore::FindCaptureByRecordId(const std::string& record_id) {
+  static const std::string sql = std::string(kCaptureColumns) + "WHERE record_id = ? LIMIT 1";
+  DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql.c_str(), record_id));
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_DONE)
+    return std::optional<Capture>();
+  if (rc != SQLITE_ROW)
+    return SqlError(rc, "reading captures");
+  Capture c = ReadCapture(stmt);
+  sqlite3_reset(stmt);
+  return std::optional<Capture>(std::move(c));
+}
+
+Result<std::vector<Capture>> SqliteStore::CapturesForUri(const std::string& uri) {
+  static const std::string sql = std::string(kCaptureColumns) + "WHERE uri = ? ORDER BY date, id";
+  DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql.c_str(), uri));
+  std::vector<Capture> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+    out.push_back(ReadCapture(stmt));
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return SqlError(rc, "reading captures");
+  return out;
+}
+
+Result<int64_t> SqliteStore::AddDocument(const Document& d) {
+  int64_t id = 0;
+  DRAGNET_RETURN_IF_ERROR(Write([&]() -> Status {
+    DRAGNET_ASSIGN_OR_RETURN(
+        sqlite3_stmt * stmt,
+        Query("INSERT INTO documents (capture_id, kind, title, language, external_id, date) "
+              "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (capture_id, kind) DO UPDATE SET "
+              "title = excluded.title RETURNING id",
+              d.capture_id, d.kind, d.title, d.language, d.external_id, d.date));
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+      id = sqlite3_column_int64(stmt, 0);
+      rc = sqlite3_step(stmt);
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+      return SqlError(rc, "adding a document");
+    return Status::Ok();
+  }));
+  return id;
+}
+
+Result<bool> SqliteStore::HasIngested(const std::string& key) {
+  DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                           Query("SELECT 1 FROM ingested_inputs WHERE key = ?", key));
+  int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  if (rc == SQLITE_ROW)
+    return true;
+  if (rc == SQLITE_DONE)
+    return false;
+  return SqlError(rc, "reading ingested inputs");
+}
+
+Status SqliteStore::MarkIngested(const std::string& key, const std::string& description) {
+  std::string at = FormatW3c(SystemClock().Now(), 3);
+  return Write([&]() -> Status {
+    return Run(
+        "INSERT INTO ingested_inputs (key, description, at) VALUES (?, ?, ?) ON CONFLICT (key) "
+        "DO NOTHING",
+        key, description, at);
+  });
+}
+
+Result<int64_t> SqliteStore::AppendAudit(const AuditEntry& e) {
+  int64_t id = 0;
+  std::string at = e.at.empty() ? FormatW3c(SystemClock().Now(), 3) : e.at;
+  DRAGNET_RETURN_IF_ERROR(Write([&]() -> Status {
+    DRAGNET_RETURN_IF_ERROR(
+        Run("INSERT INTO audit_log (at, actor, action, target, reason) VALUES (?, ?, ?, ?, ?)", at,
+            e.actor, e.action, e.target, e.reason));
+    id = sqlite3_last_insert_rowid(db_.get());
+    return Status::Ok();
+  }));
+  return id;
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::AuditLog(int64_t after_id, int64_t limit) {
+  DRAGNET_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      Query("SELECT id, at, actor, action, target, reason FROM audit_log WHERE id > ? ORDER BY "
+            "id LIMIT ?",
+            after_id, limit));
+  std::vector<AuditEntry> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    out.push_back({sqlite3_column_int64(stmt, 0), Text(stmt, 1), Text(stmt, 2), Text(stmt, 3),
+                   Text(stmt, 4), Text(stmt, 5)});
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return SqlError(rc, "reading the audit log");
+  return out;
+}
+
+Result<StoreStats> SqliteStore::Stats() {
+  StoreStats s;
+  auto count = [this](const char* sql) -> Result<int64_t> {
+    DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_ROW)
+      return SqlError(rc, "counting");
+    int64_t n = sqlite3_column_int64(stmt, 0);
+    sqlite3_reset(stmt);
+    return n;
+  };
+  auto groups = [this](const char* sql) -> Result<std::vector<std::pair<std::string, int64_t>>> {
+    DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    std::vector<std::pair<std::string, int64_t>> out;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      out.emplace_back(Text(stmt, 0), sqlite3_column_int64(stmt, 1));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+      return SqlError(rc, "grouping");
+    return out;
+  };
+  DRAGNET_ASSIGN_OR_RETURN(s.sources, count("SELECT COUNT(*) FROM sources"));
+  DRAGNET_ASSIGN_OR_RETURN(s.archive_files, count("SELECT COUNT(*) FROM archive_files"));
+  DRAGNET_ASSIGN_OR_RETURN(s.captures, count("SELECT COUNT(*) FROM captures"));
+  DRAGNET_ASSIGN_OR_RETURN(s.documents, count("SELECT COUNT(*) FROM documents"));
+  DRAGNET_ASSIGN_OR_RETURN(s.audit_entries, count("SELECT COUNT(*) FROM audit_log"));
+  DRAGNET_ASSIGN_OR_RETURN(
+      s.captures_by_type,
+      groups("SELECT record_type, COUNT(*) FROM captures GROUP BY record_type ORDER BY 2 DESC, 1"));
+  DRAGNET_ASSIGN_OR_RETURN(
+      s.documents_by_kind,
+      groups("SELECT kind, COUNT(*) FROM documents GROUP BY kind ORDER BY 2 DESC, 1"));
+  DRAGNET_ASSIGN_OR_RETURN(
+      s.sources_by_kind,
+      groups("SELECT kind, COUNT(*) FROM sources GROUP BY kind ORDER BY 2 DESC, 1"));
+  DRAGNET_ASSIGN_OR_RETURN(
+      auto range, groups("SELECT COALESCE(MIN(date), ''), 0 FROM captures WHERE date <> '' UNION "
+                         "ALL SELECT COALESCE(MAX(date), ''), 1 FROM captures WHERE date <> ''"));
+  if (range.size() == 2) {
+    s.first_capture_date = range[0].first;
+    s.last_capture_date = range[1].first;
+  }
+  DRAGNET_ASSIGN_OR_RETURN(s.schema_version, UserVersion());
+  return s;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path) {
+  return SqliteStore::Open(path);
+}
+
+std::filesystem::path DefaultDatabasePath() {
+  if (const char* env = std::getenv("DRAGNET_DB"); env != nullptr && *env != '\0')
+    return env;
+  if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data != '\0') {
+    return std::filesystem::path(data) / "dragnet" / "dragnet.db";
+  }
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home != nullptr && *home != '\0' ? home : ".") / ".local" / "share" /
+         "dragnet" / "dragnet.db";
+}
+
+}  // namespace dragnet::store

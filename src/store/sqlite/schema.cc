@@ -1,0 +1,88 @@
+#include "store/sqlite/schema.h"
+
+#include <array>
+
+namespace dragnet::store::sqlite {
+namespace {
+
+constexpr std::string_view kMigration1 = R"sql(
+CREATE TABLE sources (
+  id    INTEGER PRIMARY KEY,
+  kind  TEXT NOT NULL,
+  key   TEXT NOT NULL,
+  name  TEXT NOT NULL DEFAULT '',
+  UNIQUE (kind, key)
+);
+
+CREATE TABLE archive_files (
+  id             INTEGER PRIMARY KEY,
+  path           TEXT NOT NULL UNIQUE,
+  sha256         TEXT NOT NULL DEFAULT '',
+  size           INTEGER NOT NULL DEFAULT 0,
+  origin         TEXT NOT NULL CHECK (origin IN ('written', 'indexed')),
+  records        INTEGER NOT NULL DEFAULT 0,
+  registered_at  TEXT NOT NULL
+);
+CREATE INDEX archive_files_sha256 ON archive_files (sha256);
+
+CREATE TABLE captures (
+  id               INTEGER PRIMARY KEY,
+  source_id        INTEGER REFERENCES sources (id),
+  archive_file_id  INTEGER NOT NULL REFERENCES archive_files (id),
+  offset           INTEGER NOT NULL,
+  length           INTEGER NOT NULL,
+  record_id        TEXT NOT NULL DEFAULT '',
+  record_type      TEXT NOT NULL,
+  uri              TEXT NOT NULL DEFAULT '',
+  date             TEXT NOT NULL DEFAULT '',
+  http_status      INTEGER NOT NULL DEFAULT 0,
+  content_type     TEXT NOT NULL DEFAULT '',
+  payload_digest   TEXT NOT NULL DEFAULT '',
+  case_id          TEXT NOT NULL DEFAULT '',
+  UNIQUE (archive_file_id, offset)
+);
+CREATE INDEX captures_uri ON captures (uri);
+CREATE INDEX captures_record_id ON captures (record_id);
+CREATE INDEX captures_source ON captures (source_id);
+
+CREATE TABLE documents (
+  id           INTEGER PRIMARY KEY,
+  capture_id   INTEGER NOT NULL REFERENCES captures (id),
+  kind         TEXT NOT NULL,
+  title        TEXT NOT NULL DEFAULT '',
+  language     TEXT NOT NULL DEFAULT '',
+  external_id  TEXT NOT NULL DEFAULT '',
+  date         TEXT NOT NULL DEFAULT '',
+  UNIQUE (capture_id, kind)
+);
+
+CREATE TABLE ingested_inputs (
+  key          TEXT PRIMARY KEY,
+  description  TEXT NOT NULL DEFAULT '',
+  at           TEXT NOT NULL
+);
+
+-- Append-only (EU Directive 2016/680 Art. 25): rows can be added, never changed or removed.
+CREATE TABLE audit_log (
+  id      INTEGER PRIMARY KEY,
+  at      TEXT NOT NULL,
+  actor   TEXT NOT NULL,
+  action  TEXT NOT NULL,
+  target  TEXT NOT NULL DEFAULT '',
+  reason  TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql";
+
+constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+
+}  // namespace
+
+std::span<const std::string_view> Migrations() {
+  return kMigrations;
+}
+
+}  // namespace dragnet::store::sqlite

@@ -1,0 +1,138 @@
+#pragma once
+// The store: what Dragnet knows about its sources, captures and documents, plus the audit log.
+// The WARC archive is the system of record; the store is an index over it and can be rebuilt
+// from it. Backends (SQLite now, PostgreSQL for a team) implement this interface and pass the
+// same conformance suite (store_conformance_test.cc).
+//
+// Thread-safety: one Store object per thread. Every write runs inside a transaction: either
+// explicitly through InTransaction, or implicitly (one per call) outside one.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace dragnet::store {
+
+// A site, channel, export or directory that captures come from.
+struct Source {
+  int64_t id = 0;
+  std::string kind;  // "site", "telegram_channel", "html_directory", "warc_import"
+  std::string key;   // unique within kind: host name, channel id, absolute path
+  std::string name;  // human-readable
+};
+
+// A WARC file Dragnet wrote or indexed in place.
+struct ArchiveFile {
+  int64_t id = 0;
+  std::string path;    // absolute path
+  std::string sha256;  // of the whole file when registered
+  uint64_t size = 0;
+  std::string origin;  // "written" or "indexed"
+  uint64_t records = 0;
+  std::string registered_at;
+};
+
+// One WARC record of interest, and where it lives.
+struct Capture {
+  int64_t id = 0;
+  int64_t source_id = 0;  // 0 = none
+  int64_t archive_file_id = 0;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  std::string record_id;  // WARC-Record-ID
+  std::string record_type;
+  std::string uri;
+  std::string date;     // WARC-Date
+  int http_status = 0;  // 0 when not HTTP
+  std::string content_type;
+  std::string payload_digest;
+  std::string case_id;
+};
+
+// A unit of content an analyst reads: a web page, a saved file, a messenger post.
+struct Document {
+  int64_t id = 0;
+  int64_t capture_id = 0;
+  std::string kind;  // "html", "telegram_message", "file"
+  std::string title;
+  std::string language;     // BCP 47 when known
+  std::string external_id;  // e.g. "channel/message id" for messenger posts
+  std::string date;
+};
+
+// Append-only: who did what, when and why (EU Directive 2016/680 Art. 25).
+struct AuditEntry {
+  int64_t id = 0;
+  std::string at;      // W3C timestamp
+  std::string actor;   // operator name
+  std::string action;  // "ingest", "crawl", "export"...
+  std::string target;  // what it acted on
+  std::string reason;  // why (case id or free text)
+};
+
+struct StoreStats {
+  int64_t sources = 0;
+  int64_t archive_files = 0;
+  int64_t captures = 0;
+  int64_t documents = 0;
+  int64_t audit_entries = 0;
+  std::vector<std::pair<std::string, int64_t>> captures_by_type;   // record type -> count
+  std::vector<std::pair<std::string, int64_t>> documents_by_kind;  // kind -> count
+  std::vector<std::pair<std::string, int64_t>> sources_by_kind;
+  std::string first_capture_date;
+  std::string last_capture_date;
+  int schema_version = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs `body` in one transaction: commits when it returns Ok, rolls back otherwise (and when
+  // it throws: the exception is not caught, the rollback still happens).
+  virtual Status InTransaction(const std::function<Status()>& body) = 0;
+
+  // Returns the id of the source with (kind, key), inserting it when new.
+  virtual Result<int64_t> UpsertSource(const Source& source) = 0;
+  virtual Result<std::optional<Source>> FindSource(const std::string& kind,
+                                                   const std::string& key) = 0;
+
+  // Registers a WARC file; fails with kAlreadyExists when its path is known.
+  virtual Result<int64_t> AddArchiveFile(const ArchiveFile& file) = 0;
+  virtual Result<std::optional<ArchiveFile>> FindArchiveFileByPath(const std::string& path) = 0;
+  virtual Result<std::optional<ArchiveFile>> FindArchiveFileBySha256(const std::string& sha256) = 0;
+  virtual Status SetArchiveFileRecords(int64_t archive_file_id, uint64_t records) = 0;
+
+  // Inserts a capture; a capture with the same (archive_file_id, offset) is not inserted again
+  // and its existing id is returned.
+  virtual Result<int64_t> AddCapture(const Capture& capture) = 0;
+  virtual Result<std::optional<Capture>> FindCaptureByRecordId(const std::string& record_id) = 0;
+  virtual Result<std::vector<Capture>> CapturesForUri(const std::string& uri) = 0;
+
+  virtual Result<int64_t> AddDocument(const Document& document) = 0;
+
+  // Inputs already ingested, by a key the importer chooses (e.g. "html:<sha256 of file>").
+  virtual Result<bool> HasIngested(const std::string& key) = 0;
+  virtual Status MarkIngested(const std::string& key, const std::string& description) = 0;
+
+  virtual Result<int64_t> AppendAudit(const AuditEntry& entry) = 0;
+  virtual Result<std::vector<AuditEntry>> AuditLog(int64_t after_id, int64_t limit) = 0;
+
+  virtual Result<StoreStats> Stats() = 0;
+};
+
+// Opens (creating when absent) the SQLite store at `path` and migrates it to the current
+// schema. WAL mode, foreign keys on, busy timeout so several processes can share one file.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path);
+
+// Default database path: $DRAGNET_DB, else $XDG_DATA_HOME/dragnet/dragnet.db, else
+// ~/.local/share/dragnet/dragnet.db.
+std::filesystem::path DefaultDatabasePath();
+
+}  // namespace dragnet::store
