@@ -94,6 +94,7 @@ std::string HtmlTitle(std::string_view html) {
         if (entity == "nbsp")
           decoded = " ";
         if (!decoded.empty()) {
+          if (space) out += ' ';
           out += decoded;
           i = semi;
           space = false;
