@@ -94,7 +94,8 @@ std::string HtmlTitle(std::string_view html) {
         if (entity == "nbsp")
           decoded = " ";
         if (!decoded.empty()) {
-          if (space) out += ' ';
+          if (space)
+            out += ' ';
           out += decoded;
           i = semi;
           space = false;
