@@ -18,6 +18,9 @@ struct Backend {
   std::function<Result<std::unique_ptr<Store>>(const std::filesystem::path& dir)> open;
 };
 
+// Names the backend in test output instead of dumping the struct's bytes.
+void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
+
 class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
