@@ -48,7 +48,13 @@ int RunIngest(const GlobalOptions& options, const IngestOptions& ingest) {
   }
   SystemClock clock;
   std::string operator_name = options.operator_name.empty() ? UserName() : options.operator_name;
-  StoreSink sink(**store, options.case_id);
+  archive::CustodyContext context{kSoftware, HostName(), operator_name, options.case_id};
+  auto custody = archive::CustodyLog::Open(ArchiveDirectory(options), *key);
+  if (!custody.has_value()) {
+    PrintError(custody.error().message());
+    return 1;
+  }
+  StoreSink sink(**store, options.case_id, &*custody, context);
   std::unique_ptr<archive::WarcWriter> writer;
   auto writer_for = [&]() -> Result<archive::WarcWriter*> {
     if (writer)
@@ -57,7 +63,7 @@ int RunIngest(const GlobalOptions& options, const IngestOptions& ingest) {
     wopts.directory = ArchiveDirectory(options);
     wopts.gzip = !ingest.plain;
     wopts.max_file_size = ingest.max_file_size_mb << 20;
-    wopts.context = {kSoftware, HostName(), operator_name, options.case_id};
+    wopts.context = context;
     wopts.signing_key = *key;
     wopts.warcinfo_fields.emplace_back("description", "dragnet ingest");
     DRAGNET_ASSIGN_OR_RETURN(writer, archive::WarcWriter::Open(std::move(wopts), clock));

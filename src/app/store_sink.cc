@@ -38,6 +38,26 @@ Status StoreSink::OnArchiveFile(const capture::ImportedArchiveFile& file) {
   return Status::Ok();
 }
 
+Status StoreSink::OnArchiveFileIndexed(const capture::ImportedArchiveFile& file) {
+  auto it = archive_ids_.find(file.path.string());
+  if (it != archive_ids_.end()) {
+    DRAGNET_RETURN_IF_ERROR(store_.SetArchiveFileRecords(it->second, file.records));
+  }
+  if (custody_ == nullptr)
+    return Status::Ok();
+  archive::CustodyFileFacts facts;
+  facts.file = file.path.string();
+  facts.size = file.size;
+  facts.sha256 = file.sha256;
+  facts.records = file.records;
+  facts.first_record_date = file.first_record_date;
+  facts.last_record_date = file.last_record_date;
+  facts.status = "indexed";
+  facts.note = "third-party WARC file indexed in place, not copied";
+  DRAGNET_RETURN_IF_ERROR(custody_->Append(facts, context_, FormatW3c(SystemClock().Now(), 3)));
+  return Status::Ok();
+}
+
 Result<int64_t> StoreSink::ArchiveFileId(const std::filesystem::path& path) {
   auto it = archive_ids_.find(path.string());
   if (it != archive_ids_.end())

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "archive/custody.h"
 #include "capture/importer.h"
 #include "store/store.h"
 
@@ -12,14 +13,21 @@ namespace dragnet::app {
 
 class StoreSink final : public capture::ImportSink {
  public:
-  StoreSink(store::Store& store, std::string case_id)
-      : store_(store), case_id_(std::move(case_id)) {}
+  // `custody`, when given, receives an entry for every third-party WARC file indexed in place,
+  // so the archive directory's manifest covers the files outside it too.
+  StoreSink(store::Store& store, std::string case_id, archive::CustodyLog* custody,
+            archive::CustodyContext context)
+      : store_(store),
+        case_id_(std::move(case_id)),
+        custody_(custody),
+        context_(std::move(context)) {}
 
   Result<bool> AlreadyImported(const std::string& key) override;
   Status OnItem(const capture::ImportSource& source,
                 const std::vector<capture::ImportedRecord>& records, const std::string& key,
                 const std::string& description) override;
   Status OnArchiveFile(const capture::ImportedArchiveFile& file) override;
+  Status OnArchiveFileIndexed(const capture::ImportedArchiveFile& file) override;
   Result<bool> HasArchiveFile(const std::string& sha256) override;
 
   uint64_t captures_added() const { return captures_added_; }
@@ -31,6 +39,8 @@ class StoreSink final : public capture::ImportSink {
 
   store::Store& store_;
   std::string case_id_;
+  archive::CustodyLog* custody_;
+  archive::CustodyContext context_;
   std::map<std::string, int64_t> archive_ids_;
   std::map<std::string, int64_t> source_ids_;
   uint64_t captures_added_ = 0;

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -203,6 +204,32 @@ Result<SigningKey> LoadSigningKey(const std::filesystem::path& secret_path) {
   return key;
 }
 
+Status CustodyLog::LoadState() {
+  bool torn = false;
+  DRAGNET_ASSIGN_OR_RETURN(std::vector<std::string> lines, ReadLines(path_, torn));
+  next_seq_ = 0;
+  last_line_hash_.clear();
+  files_.clear();
+  damage_.clear();
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string why;
+    auto entry = ParseLine(lines[i], why);
+    if (!entry) {
+      damage_ = path_.string() + " line " + std::to_string(i + 1) + ": " + why;
+      continue;
+    }
+    files_.push_back(entry->facts.file);
+    next_seq_ = entry->seq + 1;
+  }
+  if (torn) {
+    damage_ = path_.string() + " line " + std::to_string(lines.size()) +
+              " is torn (no newline): the manifest was cut while being written";
+  }
+  if (!lines.empty())
+    last_line_hash_ = Sha256Hex(lines.back());
+  return Status::Ok();
+}
+
 Result<CustodyLog> CustodyLog::Open(const std::filesystem::path& directory,
                                     std::optional<SigningKey> key) {
   InitSodium();
@@ -213,29 +240,24 @@ Result<CustodyLog> CustodyLog::Open(const std::filesystem::path& directory,
   CustodyLog log;
   log.path_ = directory / kCustodyFileName;
   log.key_ = std::move(key);
-  bool torn = false;
-  DRAGNET_ASSIGN_OR_RETURN(std::vector<std::string> lines, ReadLines(log.path_, torn));
-  for (size_t i = 0; i < lines.size(); ++i) {
-    std::string why;
-    auto entry = ParseLine(lines[i], why);
-    if (!entry) {
-      log.damage_ = log.path_.string() + " line " + std::to_string(i + 1) + ": " + why;
-      continue;
-    }
-    log.files_.push_back(entry->facts.file);
-    log.next_seq_ = entry->seq + 1;
-  }
-  if (torn) {
-    log.damage_ = log.path_.string() + " line " + std::to_string(lines.size()) +
-                  " is torn (no newline): the manifest was cut while being written";
-  }
-  if (!lines.empty())
-    log.last_line_hash_ = Sha256Hex(lines.back());
+  DRAGNET_RETURN_IF_ERROR(log.LoadState());
   return log;
 }
 
 Result<CustodyEntry> CustodyLog::Append(const CustodyFileFacts& facts,
                                         const CustodyContext& context, const std::string& created) {
+  // Several writers (a crawler and an ingest, or two processes) may share one archive
+  // directory: an exclusive lock, and the chain's tail re-read under it, keep one chain.
+  int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return ErrnoError("cannot open", path_.string());
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }  // also releases the lock
+  } closer{fd};
+  if (::flock(fd, LOCK_EX) != 0)
+    return ErrnoError("cannot lock", path_.string());
+  DRAGNET_RETURN_IF_ERROR(LoadState());
   if (!damage_.empty()) {
     return DataLoss("refusing to extend a damaged custody manifest (" + damage_ +
                     "); run `dragnet warc verify` on the directory and keep the manifest as "
@@ -259,11 +281,14 @@ Result<CustodyEntry> CustodyLog::Append(const CustodyFileFacts& facts,
     j["signature"] = entry.signature;
   }
   entry.line = Dump(j);
-  DRAGNET_ASSIGN_OR_RETURN(AppendFile file, AppendFile::Open(path_, /*must_create=*/false));
   // One write of the whole line, then a sync: a crash leaves the line whole or torn, never mixed.
-  DRAGNET_RETURN_IF_ERROR(file.Append(entry.line + "\n"));
-  DRAGNET_RETURN_IF_ERROR(file.Sync());
-  DRAGNET_RETURN_IF_ERROR(file.Close());
+  std::string line = entry.line + "\n";
+  ssize_t written = ::write(fd, line.data(), line.size());
+  if (written != static_cast<ssize_t>(line.size())) {
+    return ErrnoError("cannot append a custody entry to", path_.string());
+  }
+  if (::fdatasync(fd) != 0)
+    return ErrnoError("cannot sync", path_.string());
   ++next_seq_;
   last_line_hash_ = Sha256Hex(entry.line);
   files_.push_back(facts.file);

@@ -63,9 +63,10 @@ struct CustodyEntry {
   std::string signature;   // hex, empty when unsigned
 };
 
-// Appends entries. Opening reads the existing manifest to continue the chain. The append is one
-// write(2) of a whole line followed by fdatasync, so a crash leaves at most a torn last line,
-// which Verify reports and the next Append refuses to extend (it fails with kDataLoss).
+// Appends entries. Each Append locks the manifest (flock), re-reads its tail to continue the
+// chain, and writes the whole line with one write(2) followed by fdatasync, so several writers
+// (threads with their own CustodyLog, or processes) keep one chain, and a crash leaves at most a
+// torn last line, which Verify reports and the next Append refuses to extend (kDataLoss).
 class CustodyLog {
  public:
   static Result<CustodyLog> Open(const std::filesystem::path& directory,
@@ -78,6 +79,8 @@ class CustodyLog {
 
  private:
   CustodyLog() = default;
+  // Reads the manifest: next sequence number, hash of the last line, listed files, damage.
+  Status LoadState();
   std::filesystem::path path_;
   std::optional<SigningKey> key_;
   uint64_t next_seq_ = 0;

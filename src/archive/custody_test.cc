@@ -165,6 +165,19 @@ TEST_F(CustodyTest, ReopeningContinuesTheChain) {
   EXPECT_EQ((*found)->context.case_id, "CASE-9");
 }
 
+TEST_F(CustodyTest, TwoLogsOnOneDirectoryKeepOneChain) {
+  auto a = CustodyLog::Open(dir_, std::nullopt);
+  auto b = CustodyLog::Open(dir_, std::nullopt);
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(a->Append(File("a" + std::to_string(i) + ".warc", "a"), context_, "t").has_value());
+    ASSERT_TRUE(b->Append(File("b" + std::to_string(i) + ".warc", "b"), context_, "t").has_value());
+  }
+  auto report = Verify();
+  EXPECT_TRUE(report.ok()) << report.problems[0].message;
+  EXPECT_EQ(report.entries, 6u);
+}
+
 TEST_F(CustodyTest, KeysRoundTripAndLooseSecretKeysAreRefused) {
   auto key = GenerateSigningKey();
   ASSERT_TRUE(key.has_value());

@@ -30,6 +30,7 @@ class MemorySink final : public ImportSink {
     return Status::Ok();
   }
   Status OnArchiveFile(const ImportedArchiveFile& /*file*/) override { return Status::Ok(); }
+  Status OnArchiveFileIndexed(const ImportedArchiveFile& /*file*/) override { return Status::Ok(); }
   Result<bool> HasArchiveFile(const std::string& /*sha256*/) override { return false; }
 
   std::vector<ImportedRecord> Documents(const std::string& kind) const {

@@ -31,6 +31,8 @@ struct ImportedArchiveFile {
   uint64_t size = 0;
   std::string origin;  // "indexed" (third-party file, in place) or "written" (by Dragnet)
   uint64_t records = 0;
+  std::string first_record_date;  // known once the file was read through
+  std::string last_record_date;
 };
 
 // One archived or indexed record, and the document it holds (if any).
@@ -64,6 +66,8 @@ class ImportSink {
                         const std::string& key, const std::string& description) = 0;
   // Registers a WARC file (before any OnItem that refers to it, for indexed files).
   virtual Status OnArchiveFile(const ImportedArchiveFile& file) = 0;
+  // Called once a registered file was read to its end, with its record count and dates.
+  virtual Status OnArchiveFileIndexed(const ImportedArchiveFile& file) = 0;
   virtual Result<bool> HasArchiveFile(const std::string& sha256) = 0;
 };
 

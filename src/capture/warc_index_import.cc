@@ -118,6 +118,9 @@ Status IndexWarcFile(const std::filesystem::path& input, ImportSink& sink, Impor
     }
     record.uri = StripBrackets(h.fields.Get("WARC-Target-URI").value_or(""));
     record.date = std::string(h.fields.Get("WARC-Date").value_or(""));
+    if (file.first_record_date.empty())
+      file.first_record_date = record.date;
+    file.last_record_date = record.date;
     record.content_type = std::string(h.fields.Get("Content-Type").value_or(""));
     record.payload_digest = std::string(h.fields.Get("WARC-Payload-Digest").value_or(""));
     bool http = record.content_type.rfind("application/http", 0) == 0;
@@ -148,6 +151,8 @@ Status IndexWarcFile(const std::filesystem::path& input, ImportSink& sink, Impor
       DRAGNET_RETURN_IF_ERROR(flush(false));
   }
   DRAGNET_RETURN_IF_ERROR(flush(true));
+  file.records = records;
+  DRAGNET_RETURN_IF_ERROR(sink.OnArchiveFileIndexed(file));
   stats.bytes += file.size;
   for (const auto& a : anomalies.items()) {
     stats.AddAnomaly(path, a.severity, a.kind, a.detail, a.offset);

@@ -26,6 +26,10 @@ class MemorySink final : public ImportSink {
     files.push_back(file);
     return Status::Ok();
   }
+  Status OnArchiveFileIndexed(const ImportedArchiveFile& file) override {
+    indexed.push_back(file);
+    return Status::Ok();
+  }
   Result<bool> HasArchiveFile(const std::string& sha256) override {
     for (const auto& f : files) {
       if (f.sha256 == sha256)
@@ -37,6 +41,7 @@ class MemorySink final : public ImportSink {
   std::map<std::string, ImportSource> sources;
   std::vector<ImportedRecord> records;
   std::vector<ImportedArchiveFile> files;
+  std::vector<ImportedArchiveFile> indexed;
 };
 
 class WarcIndexImportTest : public ::testing::Test {
@@ -94,6 +99,11 @@ TEST_F(WarcIndexImportTest, IndexesRecordsWithOffsetsStatusAndDocumentKind) {
   EXPECT_EQ(sink.records[0].document_kind, "html");
   EXPECT_EQ(sink.records[1].http_status, 404);
   EXPECT_EQ(sink.records[1].document_kind, "") << "error pages are captures, not documents";
+  ASSERT_EQ(sink.indexed.size(), 1u);
+  EXPECT_EQ(sink.indexed[0].records, 3u);
+  EXPECT_FALSE(sink.indexed[0].first_record_date.empty());
+  EXPECT_LE(sink.indexed[0].first_record_date, written[0].date);
+  EXPECT_EQ(sink.indexed[0].last_record_date, written[1].date);
 
   // The same file again adds nothing.
   ImportStats again;

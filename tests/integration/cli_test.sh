@@ -107,6 +107,8 @@ if [[ -d "$shared/data/standards/warc" ]]; then
   check "corpus records indexed" contains "$work/last" "ingested 8[0-9][0-9] items"
   check "re-index adds nothing" "$dragnet" -q --db "$work/corpus.db" --archive "$work/corpus-archive" ingest "$shared"/data/standards/warc/warcio-testdata/example.warc.gz
   check "re-index reports duplicate" contains "$work/last" "1 already present"
+  check "custody covers files indexed in place" "$dragnet" warc verify "$work/corpus-archive"
+  check "three indexed entries" contains "$work/last" "3 entries, 0 signed, 3 files checked"
 else
   echo "skip: ../shared/data absent; third-party corpus indexing not run"
 fi
