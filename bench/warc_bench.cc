@@ -119,26 +119,44 @@ std::filesystem::path GenerateFile(bool gzip) {
   return file;
 }
 
+struct ReadCounts {
+  uint64_t records = 0;
+  uint64_t bytes = 0;
+};
+
+// Reads every record and every byte of every block once, as an analysis pass does.
+ReadCounts ReadOnce(const std::filesystem::path& file) {
+  ReadCounts counts;
+  model::AnomalyLog log;
+  auto reader = archive::WarcReader::Open(file, log);
+  if (!reader.has_value()) {
+    std::fprintf(stderr, "%s\n", reader.error().message().c_str());
+    std::exit(1);
+  }
+  for (;;) {
+    auto more = (*reader)->Next();
+    if (!more.has_value() || !*more)
+      break;
+    ++counts.records;
+    for (;;) {
+      auto piece = (*reader)->ReadBlock();
+      if (!piece.has_value() || piece->empty())
+        break;
+      counts.bytes += piece->size();
+      benchmark::DoNotOptimize(piece->data());
+    }
+  }
+  return counts;
+}
+
 void ReadAll(benchmark::State& state, bool gzip) {
   auto file = GenerateFile(gzip);
   uint64_t records = 0;
   uint64_t bytes = 0;
   for (auto _ : state) {
-    model::AnomalyLog log;
-    auto reader = archive::WarcReader::Open(file, log);
-    for (;;) {
-      auto more = (*reader)->Next();
-      if (!more.has_value() || !*more)
-        break;
-      ++records;
-      for (;;) {
-        auto piece = (*reader)->ReadBlock();
-        if (!piece.has_value() || piece->empty())
-          break;
-        bytes += piece->size();
-        benchmark::DoNotOptimize(piece->data());
-      }
-    }
+    ReadCounts counts = ReadOnce(file);
+    records += counts.records;
+    bytes += counts.bytes;
   }
   state.counters["records/s"] =
       benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
@@ -214,26 +232,9 @@ int main(int argc, char** argv) {
   // `warc_bench --read FILE` reads every record and block once: "records bytes seconds".
   if (argc > 2 && std::string_view(argv[1]) == "--read") {
     auto start = std::chrono::steady_clock::now();
-    dragnet::model::AnomalyLog log;
-    auto reader = dragnet::archive::WarcReader::Open(argv[2], log);
-    if (!reader.has_value()) {
-      std::fprintf(stderr, "%s\n", reader.error().message().c_str());
-      return 1;
-    }
-    uint64_t records = 0;
-    uint64_t bytes = 0;
-    for (;;) {
-      auto more = (*reader)->Next();
-      if (!more.has_value() || !*more)
-        break;
-      ++records;
-      for (;;) {
-        auto piece = (*reader)->ReadBlock();
-        if (!piece.has_value() || piece->empty())
-          break;
-        bytes += piece->size();
-      }
-    }
+    dragnet::ReadCounts counts = dragnet::ReadOnce(argv[2]);
+    uint64_t records = counts.records;
+    uint64_t bytes = counts.bytes;
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%llu %llu %.4f\n", static_cast<unsigned long long>(records),

@@ -9,21 +9,13 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/hash.h"
+#include "core/scratch_dir.h"
 
 namespace dragnet::archive {
 namespace {
 
 class CustodyTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("custody_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   // Writes a stand-in WARC file and returns its facts.
   CustodyFileFacts File(const std::string& name, const std::string& content) {
     EXPECT_TRUE(WriteFileAtomic(dir_ / name, content).ok());
@@ -68,7 +60,8 @@ class CustodyTest : public ::testing::Test {
     return report.has_value() ? *report : CustodyReport{};
   }
 
-  std::filesystem::path dir_;
+  ScratchDir scratch_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  std::filesystem::path dir_ = scratch_.path();
   CustodyContext context_{"Dragnet/test", "host-1", "analyst", "CASE-9"};
 };
 

@@ -5,21 +5,13 @@
 
 #include "archive/warc_validator.h"
 #include "core/file.h"
+#include "core/scratch_dir.h"
 
 namespace dragnet::archive {
 namespace {
 
 class WarcReaderTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("warc_reader_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::filesystem::path Write(const std::string& name, std::string_view bytes) {
     auto path = dir_ / name;
     EXPECT_TRUE(WriteFileAtomic(path, bytes).ok());
@@ -44,7 +36,8 @@ class WarcReaderTest : public ::testing::Test {
     return n;
   }
 
-  std::filesystem::path dir_;
+  ScratchDir scratch_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  std::filesystem::path dir_ = scratch_.path();
 };
 
 std::string Record(std::string_view block, std::string_view extra = "") {

@@ -12,20 +12,13 @@
 #include "archive/warc_validator.h"
 #include "core/file.h"
 #include "core/hash.h"
+#include "core/scratch_dir.h"
 
 namespace dragnet::archive {
 namespace {
 
 class WarcWriterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("warc_writer_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   WarcWriterOptions Options(bool gzip) {
     WarcWriterOptions o;
     o.directory = dir_;
@@ -45,7 +38,8 @@ class WarcWriterTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
+  ScratchDir scratch_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  std::filesystem::path dir_ = scratch_.path();
   FakeClock clock_{*ParseW3c("2026-11-22T10:00:00Z")};
 };
 

@@ -95,16 +95,7 @@ Status ImportHtmlDirectory(const std::filesystem::path& input, archive::WarcWrit
                                    FormatW3c(FromUnixSeconds(st.st_mtim.tv_sec), 0));
     DRAGNET_ASSIGN_OR_RETURN(archive::WrittenRecord written, writer.Write(spec));
 
-    ImportedRecord record;
-    record.warc_file = written.file;
-    record.offset = written.offset;
-    record.length = written.length;
-    record.record_id = written.record_id;
-    record.record_type = "resource";
-    record.uri = spec.target_uri;
-    record.date = written.date;
-    record.content_type = content_type;
-    record.payload_digest = written.payload_digest;
+    ImportedRecord record = RecordFromWritten(spec, written);
     if (html) {
       record.document_kind = "html";
       record.title = HtmlTitle(*content);

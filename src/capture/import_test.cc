@@ -13,53 +13,16 @@
 #include "archive/warc_validator.h"
 #include "capture/import_util.h"
 #include "capture/importer.h"
+#include "capture/memory_sink_for_test.h"
 #include "core/file.h"
+#include "core/scratch_dir.h"
 
 namespace dragnet::capture {
 namespace {
 
-class MemorySink final : public ImportSink {
- public:
-  Result<bool> AlreadyImported(const std::string& key) override { return keys.count(key) > 0; }
-  Status OnItem(const ImportSource& source, const std::vector<ImportedRecord>& items,
-                const std::string& key, const std::string& /*description*/) override {
-    sources.insert(source.kind + ":" + source.key + ":" + source.name);
-    records.insert(records.end(), items.begin(), items.end());
-    if (!key.empty())
-      keys.insert(key);
-    return Status::Ok();
-  }
-  Status OnArchiveFile(const ImportedArchiveFile& /*file*/) override { return Status::Ok(); }
-  Status OnArchiveFileIndexed(const ImportedArchiveFile& /*file*/) override { return Status::Ok(); }
-  Result<bool> HasArchiveFile(const std::string& /*sha256*/) override { return false; }
-
-  std::vector<ImportedRecord> Documents(const std::string& kind) const {
-    std::vector<ImportedRecord> out;
-    for (const auto& r : records) {
-      if (r.document_kind == kind)
-        out.push_back(r);
-    }
-    return out;
-  }
-  std::set<std::string> keys;
-  std::set<std::string> sources;
-  std::vector<ImportedRecord> records;
-};
-
 class ImportTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("import_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_ / "in");
-  }
-  void TearDown() override {
-    std::filesystem::permissions(dir_, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::add);
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { std::filesystem::create_directories(dir_ / "in"); }
   void Put(const std::string& relative, std::string_view content) {
     auto path = dir_ / "in" / relative;
     std::filesystem::create_directories(path.parent_path());
@@ -84,7 +47,8 @@ class ImportTest : public ::testing::Test {
         ADD_FAILURE() << a.detail;
     }
   }
-  std::filesystem::path dir_;
+  ScratchDir scratch_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  std::filesystem::path dir_ = scratch_.path();
   FakeClock clock_{*ParseW3c("2026-11-22T10:00:00Z")};
   Progress progress_{"test", true};
 };

@@ -116,4 +116,19 @@ std::string HtmlTitle(std::string_view html) {
   return out;
 }
 
+ImportedRecord RecordFromWritten(const archive::WarcRecordSpec& spec,
+                                 const archive::WrittenRecord& written) {
+  ImportedRecord record;
+  record.warc_file = written.file;
+  record.offset = written.offset;
+  record.length = written.length;
+  record.record_id = written.record_id;
+  record.record_type = std::string(archive::WarcTypeName(spec.type));
+  record.uri = spec.target_uri;
+  record.date = written.date;
+  record.content_type = spec.content_type;
+  record.payload_digest = written.payload_digest;
+  return record;
+}
+
 }  // namespace dragnet::capture

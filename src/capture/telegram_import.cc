@@ -229,16 +229,7 @@ class TelegramImporter {
     DRAGNET_ASSIGN_OR_RETURN(archive::WrittenRecord written, writer_.Write(spec));
 
     std::vector<ImportedRecord> records;
-    ImportedRecord record;
-    record.warc_file = written.file;
-    record.offset = written.offset;
-    record.length = written.length;
-    record.record_id = written.record_id;
-    record.record_type = "resource";
-    record.uri = spec.target_uri;
-    record.date = written.date;
-    record.content_type = spec.content_type;
-    record.payload_digest = written.payload_digest;
+    ImportedRecord record = RecordFromWritten(spec, written);
     bool service = message.value("type", Json("message")) == "service";
     record.document_kind = service ? "telegram_service" : "telegram_message";
     std::string plain = block["text_plain"].get<std::string>();
@@ -303,16 +294,7 @@ class TelegramImporter {
     spec.extra_fields.emplace_back("WARC-Concurrent-To", message_record);
     spec.extra_fields.emplace_back("Dragnet-Source-Path", resolved.string());
     DRAGNET_ASSIGN_OR_RETURN(archive::WrittenRecord written, writer_.Write(spec));
-    ImportedRecord record;
-    record.warc_file = written.file;
-    record.offset = written.offset;
-    record.length = written.length;
-    record.record_id = written.record_id;
-    record.record_type = "resource";
-    record.uri = spec.target_uri;
-    record.date = written.date;
-    record.content_type = spec.content_type;
-    record.payload_digest = written.payload_digest;
+    ImportedRecord record = RecordFromWritten(spec, written);
     records.push_back(record);
     ++stats_.media;
     stats_.bytes += content->size();

@@ -5,55 +5,17 @@
 
 #include "archive/warc_writer.h"
 #include "capture/importer.h"
+#include "capture/memory_sink_for_test.h"
 #include "core/file.h"
+#include "core/scratch_dir.h"
 
 namespace dragnet::capture {
 namespace {
 
-// Records what an importer reports, like the store would, in memory.
-class MemorySink final : public ImportSink {
- public:
-  Result<bool> AlreadyImported(const std::string& key) override { return keys.count(key) > 0; }
-  Status OnItem(const ImportSource& source, const std::vector<ImportedRecord>& items,
-                const std::string& key, const std::string& /*description*/) override {
-    sources[source.key] = source;
-    records.insert(records.end(), items.begin(), items.end());
-    if (!key.empty())
-      keys.insert(key);
-    return Status::Ok();
-  }
-  Status OnArchiveFile(const ImportedArchiveFile& file) override {
-    files.push_back(file);
-    return Status::Ok();
-  }
-  Status OnArchiveFileIndexed(const ImportedArchiveFile& file) override {
-    indexed.push_back(file);
-    return Status::Ok();
-  }
-  Result<bool> HasArchiveFile(const std::string& sha256) override {
-    for (const auto& f : files) {
-      if (f.sha256 == sha256)
-        return true;
-    }
-    return false;
-  }
-  std::set<std::string> keys;
-  std::map<std::string, ImportSource> sources;
-  std::vector<ImportedRecord> records;
-  std::vector<ImportedArchiveFile> files;
-  std::vector<ImportedArchiveFile> indexed;
-};
-
 class WarcIndexImportTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("warc_index_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  ScratchDir scratch_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  std::filesystem::path dir_ = scratch_.path();
 };
 
 TEST_F(WarcIndexImportTest, IndexesRecordsWithOffsetsStatusAndDocumentKind) {

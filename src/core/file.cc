@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cerrno>
+#include <functional>
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -30,26 +31,35 @@ Status WriteAll(int fd, std::string_view bytes, const std::filesystem::path& pat
 
 }  // namespace
 
-Result<std::string> ReadFile(const std::filesystem::path& path) {
+Status ReadFileChunks(const std::filesystem::path& path,
+                      const std::function<void(std::string_view)>& consume) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (fd < 0) {
     return ErrnoError("cannot open", path.string());
-  std::string out;
-  std::array<char, 1 << 16> buf;
+  }
+  std::string buf(1 << 20, '\0');
   for (;;) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0) {
-      if (errno == EINTR)
+      if (errno == EINTR) {
         continue;
+      }
       Error error = ErrnoError("cannot read", path.string());
       ::close(fd);
       return error;
     }
-    if (n == 0)
+    if (n == 0) {
       break;
-    out.append(buf.data(), static_cast<size_t>(n));
+    }
+    consume(std::string_view(buf.data(), static_cast<size_t>(n)));
   }
   ::close(fd);
+  return Status::Ok();
+}
+
+Result<std::string> ReadFile(const std::filesystem::path& path) {
+  std::string out;
+  DRAGNET_RETURN_IF_ERROR(ReadFileChunks(path, [&out](std::string_view piece) { out += piece; }));
   return out;
 }
 
@@ -76,25 +86,9 @@ Status WriteFileAtomic(const std::filesystem::path& path, std::string_view conte
 }
 
 Result<std::string> Sha256File(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return ErrnoError("cannot open", path.string());
   Hasher hasher(DigestAlgorithm::kSha256);
-  std::string buf(1 << 20, '\0');
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      Error error = ErrnoError("cannot read", path.string());
-      ::close(fd);
-      return error;
-    }
-    if (n == 0)
-      break;
-    hasher.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
-  }
-  ::close(fd);
+  DRAGNET_RETURN_IF_ERROR(
+      ReadFileChunks(path, [&hasher](std::string_view piece) { hasher.Update(piece); }));
   return HexEncode(hasher.Finish());
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,9 @@
 namespace dragnet {
 
 Result<std::string> ReadFile(const std::filesystem::path& path);
+// Reads the file in 1 MiB pieces, handing each to `consume` (constant memory).
+Status ReadFileChunks(const std::filesystem::path& path,
+                      const std::function<void(std::string_view)>& consume);
 
 // Writes `contents` to a temporary file beside `path`, fsyncs it, renames it over `path` and
 // fsyncs the directory: readers see the old file or the new one, never a mix.

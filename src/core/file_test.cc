@@ -3,21 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "core/hash.h"
+#include "core/scratch_dir.h"
 
 namespace dragnet {
 namespace {
 
 class FileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("file_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  ScratchDir scratch_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  std::filesystem::path dir_ = scratch_.path();
 };
 
 TEST_F(FileTest, AtomicWriteReplacesWholeFileAndLeavesNoTemporaries) {

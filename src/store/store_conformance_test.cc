@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "core/scratch_dir.h"
 #include "store/store.h"
 
 namespace dragnet::store {
@@ -19,25 +20,18 @@ struct Backend {
 };
 
 // Names the backend in test output instead of dumping the struct's bytes.
-void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
+void PrintTo(const Backend& backend, std::ostream* os) {
+  *os << backend.name;
+}
 
 class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::replace(name.begin(), name.end(), '/', '_');  // parameterized names contain '/'
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("store_" + std::to_string(::getpid()) + "_" + name);
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     auto opened = GetParam().open(dir_);
     ASSERT_TRUE(opened.has_value()) << opened.error().message();
     store_ = std::move(opened).value();
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
 
   int64_t AddFile(const std::string& path) {
     ArchiveFile f;
@@ -63,7 +57,8 @@ class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
     return c;
   }
 
-  std::filesystem::path dir_;
+  ScratchDir scratch_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  std::filesystem::path dir_ = scratch_.path();
   std::unique_ptr<Store> store_;
 };
 

@@ -129,6 +129,22 @@ class SqliteStore final : public Store {
       return SqlError(rc, "writing");
     return Status::Ok();
   }
+  // Runs a query expected to return at most one row and reads it with `read`.
+  template <typename T, typename... Args>
+  Result<std::optional<T>> QueryOne(const char* sql, T (*read)(sqlite3_stmt*),
+                                    const Args&... args) {
+    DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql, args...));
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) {
+      return std::optional<T>();
+    }
+    if (rc != SQLITE_ROW) {
+      return SqlError(rc, "reading");
+    }
+    T row = read(stmt);
+    sqlite3_reset(stmt);
+    return std::optional<T>(std::move(row));
+  }
   // One write outside an explicit transaction gets its own.
   Status Write(const std::function<Status()>& body) {
     if (in_transaction_)
@@ -139,6 +155,9 @@ class SqliteStore final : public Store {
   Status Migrate();
 
   static Capture ReadCapture(sqlite3_stmt* stmt);
+  static Source ReadSource(sqlite3_stmt* stmt) {
+    return {sqlite3_column_int64(stmt, 0), Text(stmt, 1), Text(stmt, 2), Text(stmt, 3)};
+  }
   static ArchiveFile ReadArchiveFile(sqlite3_stmt* stmt);
 
   DbPtr db_;
@@ -254,17 +273,8 @@ Result<int64_t> SqliteStore::UpsertSource(const Source& source) {
 
 Result<std::optional<Source>> SqliteStore::FindSource(const std::string& kind,
                                                       const std::string& key) {
-  DRAGNET_ASSIGN_OR_RETURN(
-      sqlite3_stmt * stmt,
-      Query("SELECT id, kind, key, name FROM sources WHERE kind = ? AND key = ?", kind, key));
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_DONE)
-    return std::optional<Source>();
-  if (rc != SQLITE_ROW)
-    return SqlError(rc, "reading sources");
-  Source s{sqlite3_column_int64(stmt, 0), Text(stmt, 1), Text(stmt, 2), Text(stmt, 3)};
-  sqlite3_reset(stmt);
-  return std::optional<Source>(std::move(s));
+  return QueryOne("SELECT id, kind, key, name FROM sources WHERE kind = ? AND key = ?", &ReadSource,
+                  kind, key);
 }
 
 ArchiveFile SqliteStore::ReadArchiveFile(sqlite3_stmt* stmt) {
@@ -300,28 +310,12 @@ constexpr const char* kArchiveFileColumns =
 
 Result<std::optional<ArchiveFile>> SqliteStore::FindArchiveFileByPath(const std::string& path) {
   static const std::string sql = std::string(kArchiveFileColumns) + "WHERE path = ?";
-  DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql.c_str(), path));
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_DONE)
-    return std::optional<ArchiveFile>();
-  if (rc != SQLITE_ROW)
-    return SqlError(rc, "reading archive files");
-  ArchiveFile f = ReadArchiveFile(stmt);
-  sqlite3_reset(stmt);
-  return std::optional<ArchiveFile>(std::move(f));
+  return QueryOne(sql.c_str(), &ReadArchiveFile, path);
 }
 
 Result<std::optional<ArchiveFile>> SqliteStore::FindArchiveFileBySha256(const std::string& sha256) {
   static const std::string sql = std::string(kArchiveFileColumns) + "WHERE sha256 = ? LIMIT 1";
-  DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql.c_str(), sha256));
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_DONE)
-    return std::optional<ArchiveFile>();
-  if (rc != SQLITE_ROW)
-    return SqlError(rc, "reading archive files");
-  ArchiveFile f = ReadArchiveFile(stmt);
-  sqlite3_reset(stmt);
-  return std::optional<ArchiveFile>(std::move(f));
+  return QueryOne(sql.c_str(), &ReadArchiveFile, sha256);
 }
 
 Status SqliteStore::SetArchiveFileRecords(int64_t archive_file_id, uint64_t records) {
@@ -389,15 +383,7 @@ Capture SqliteStore::ReadCapture(sqlite3_stmt* stmt) {
 
 Result<std::optional<Capture>> SqliteStore::FindCaptureByRecordId(const std::string& record_id) {
   static const std::string sql = std::string(kCaptureColumns) + "WHERE record_id = ? LIMIT 1";
-  DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql.c_str(), record_id));
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_DONE)
-    return std::optional<Capture>();
-  if (rc != SQLITE_ROW)
-    return SqlError(rc, "reading captures");
-  Capture c = ReadCapture(stmt);
-  sqlite3_reset(stmt);
-  return std::optional<Capture>(std::move(c));
+  return QueryOne(sql.c_str(), &ReadCapture, record_id);
 }
 
 Result<std::vector<Capture>> SqliteStore::CapturesForUri(const std::string& uri) {

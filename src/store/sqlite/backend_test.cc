@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "core/file.h"
+#include "core/scratch_dir.h"
 #include "store/store.h"
 
 namespace dragnet::store {
@@ -12,15 +13,6 @@ namespace {
 
 class SqliteBackendTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("sqlite_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   // Runs raw SQL against the file, as another program (or an attacker) would.
   int RawExec(const std::string& sql) {
     sqlite3* db = nullptr;
@@ -29,7 +21,8 @@ class SqliteBackendTest : public ::testing::Test {
     sqlite3_close(db);
     return rc;
   }
-  std::filesystem::path dir_;
+  ScratchDir scratch_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  std::filesystem::path dir_ = scratch_.path();
 };
 
 TEST_F(SqliteBackendTest, UsesWalJournal) {
