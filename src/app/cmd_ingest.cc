@@ -22,18 +22,6 @@ struct IngestOptions {
   bool plain = false;
 };
 
-Result<std::optional<archive::SigningKey>> SigningKeyFor(const GlobalOptions& options) {
-  std::string path = options.signing_key;
-  if (path.empty()) {
-    if (const char* env = std::getenv("DRAGNET_SIGNING_KEY"); env != nullptr)
-      path = env;
-  }
-  if (path.empty())
-    return std::optional<archive::SigningKey>();
-  DRAGNET_ASSIGN_OR_RETURN(archive::SigningKey key, archive::LoadSigningKey(path));
-  return std::optional<archive::SigningKey>(std::move(key));
-}
-
 int RunIngest(const GlobalOptions& options, const IngestOptions& ingest) {
   auto db_path = DatabasePath(options);
   auto store = store::OpenSqliteStore(db_path);
@@ -41,7 +29,7 @@ int RunIngest(const GlobalOptions& options, const IngestOptions& ingest) {
     PrintError(store.error().message());
     return 1;
   }
-  auto key = SigningKeyFor(options);
+  auto key = LoadConfiguredSigningKey(options);
   if (!key.has_value()) {
     PrintError(key.error().message());
     return 1;

@@ -9,6 +9,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "archive/custody.h"
+#include "core/result.h"
+
 namespace dragnet::app {
 
 // Options every command understands.
@@ -31,7 +34,11 @@ void RegisterWarcCommands(CLI::App& app, GlobalOptions& options, ExitCode& exit_
 void RegisterKeyCommands(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 void RegisterIngestCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 void RegisterStatsCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
+void RegisterCrawlCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 void RegisterSampleCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
+
+// The key from --signing-key or $DRAGNET_SIGNING_KEY; nullopt when none is configured.
+Result<std::optional<archive::SigningKey>> LoadConfiguredSigningKey(const GlobalOptions& options);
 
 // Prints "dragnet: <message>" on stderr.
 void PrintError(const std::string& message);

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", options.quiet, "No progress output");
 
   int exit_code = 0;
+  dragnet::app::RegisterCrawlCommand(app, options, exit_code);
   dragnet::app::RegisterIngestCommand(app, options, exit_code);
   dragnet::app::RegisterStatsCommand(app, options, exit_code);
   dragnet::app::RegisterWarcCommands(app, options, exit_code);

@@ -2,6 +2,7 @@
 #include <cstdlib>
 
 #include "app/commands.h"
+#include "archive/custody.h"
 #include "store/store.h"
 
 namespace dragnet::app {
@@ -20,6 +21,18 @@ std::filesystem::path ArchiveDirectory(const GlobalOptions& options) {
   }
   // Beside the default database, so one data directory holds everything.
   return DatabasePath(options).parent_path() / "archive";
+}
+
+Result<std::optional<archive::SigningKey>> LoadConfiguredSigningKey(const GlobalOptions& options) {
+  std::string path = options.signing_key;
+  if (path.empty()) {
+    if (const char* env = std::getenv("DRAGNET_SIGNING_KEY"); env != nullptr)
+      path = env;
+  }
+  if (path.empty())
+    return std::optional<archive::SigningKey>();
+  DRAGNET_ASSIGN_OR_RETURN(archive::SigningKey key, archive::LoadSigningKey(path));
+  return std::optional<archive::SigningKey>(std::move(key));
 }
 
 void PrintError(const std::string& message) {

@@ -88,54 +88,63 @@ Result<int64_t> StoreSink::SourceId(const capture::ImportSource& source) {
   return id;
 }
 
+Status StoreSink::RecordItem(const capture::ImportSource& source,
+                             const std::vector<capture::ImportedRecord>& records) {
+  DRAGNET_ASSIGN_OR_RETURN(int64_t source_id, SourceId(source));
+  for (const auto& r : records) {
+    DRAGNET_ASSIGN_OR_RETURN(int64_t file_id, ArchiveFileId(r.warc_file));
+    store::Capture capture;
+    capture.source_id = source_id;
+    capture.archive_file_id = file_id;
+    capture.offset = r.offset;
+    capture.length = r.length;
+    capture.record_id = r.record_id;
+    capture.record_type = r.record_type;
+    capture.uri = r.uri;
+    capture.date = r.date;
+    capture.http_status = r.http_status;
+    capture.content_type = r.content_type;
+    capture.payload_digest = r.payload_digest;
+    capture.case_id = case_id_;
+    DRAGNET_ASSIGN_OR_RETURN(int64_t capture_id, store_.AddCapture(capture));
+    ++pending_captures_;
+    if (!r.document_kind.empty()) {
+      store::Document document;
+      document.capture_id = capture_id;
+      document.kind = r.document_kind;
+      document.title = r.title;
+      document.external_id = r.external_id;
+      document.date = r.document_date.empty() ? r.date : r.document_date;
+      DRAGNET_RETURN_IF_ERROR(store_.AddDocument(document));
+      ++pending_documents_;
+    }
+  }
+  return Status::Ok();
+}
+
+void StoreSink::Committed(bool ok) {
+  if (ok) {
+    captures_added_ += pending_captures_;
+    documents_added_ += pending_documents_;
+  } else {
+    // The transaction rolled back: forget ids cached inside it.
+    archive_ids_.clear();
+    source_ids_.clear();
+  }
+  pending_captures_ = pending_documents_ = 0;
+}
+
 Status StoreSink::OnItem(const capture::ImportSource& source,
                          const std::vector<capture::ImportedRecord>& records,
                          const std::string& key, const std::string& description) {
-  uint64_t captures = 0;
-  uint64_t documents = 0;
   Status status = store_.InTransaction([&]() -> Status {
-    DRAGNET_ASSIGN_OR_RETURN(int64_t source_id, SourceId(source));
-    for (const auto& r : records) {
-      DRAGNET_ASSIGN_OR_RETURN(int64_t file_id, ArchiveFileId(r.warc_file));
-      store::Capture capture;
-      capture.source_id = source_id;
-      capture.archive_file_id = file_id;
-      capture.offset = r.offset;
-      capture.length = r.length;
-      capture.record_id = r.record_id;
-      capture.record_type = r.record_type;
-      capture.uri = r.uri;
-      capture.date = r.date;
-      capture.http_status = r.http_status;
-      capture.content_type = r.content_type;
-      capture.payload_digest = r.payload_digest;
-      capture.case_id = case_id_;
-      DRAGNET_ASSIGN_OR_RETURN(int64_t capture_id, store_.AddCapture(capture));
-      ++captures;
-      if (!r.document_kind.empty()) {
-        store::Document document;
-        document.capture_id = capture_id;
-        document.kind = r.document_kind;
-        document.title = r.title;
-        document.external_id = r.external_id;
-        document.date = r.document_date.empty() ? r.date : r.document_date;
-        DRAGNET_RETURN_IF_ERROR(store_.AddDocument(document));
-        ++documents;
-      }
-    }
+    DRAGNET_RETURN_IF_ERROR(RecordItem(source, records));
     if (!key.empty())
       DRAGNET_RETURN_IF_ERROR(store_.MarkIngested(key, description));
     return Status::Ok();
   });
-  if (!status.ok()) {
-    // The transaction rolled back: forget ids cached inside it.
-    archive_ids_.clear();
-    source_ids_.clear();
-    return status;
-  }
-  captures_added_ += captures;
-  documents_added_ += documents;
-  return Status::Ok();
+  Committed(status.ok());
+  return status;
 }
 
 }  // namespace dragnet::app

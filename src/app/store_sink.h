@@ -30,6 +30,15 @@ class StoreSink final : public capture::ImportSink {
   Status OnArchiveFileIndexed(const capture::ImportedArchiveFile& file) override;
   Result<bool> HasArchiveFile(const std::string& sha256) override;
 
+  // Records `records` of `source` without a transaction of its own, for callers that make the
+  // records part of a larger transaction (the crawler's completion of a frontier entry).
+  Status RecordItem(const capture::ImportSource& source,
+                    const std::vector<capture::ImportedRecord>& records);
+
+  // After the transaction around RecordItem calls ended: counts what committed, or forgets
+  // cached ids that a rollback made stale.
+  void Committed(bool ok);
+
   uint64_t captures_added() const { return captures_added_; }
   uint64_t documents_added() const { return documents_added_; }
 
@@ -43,6 +52,8 @@ class StoreSink final : public capture::ImportSink {
   archive::CustodyContext context_;
   std::map<std::string, int64_t> archive_ids_;
   std::map<std::string, int64_t> source_ids_;
+  uint64_t pending_captures_ = 0;
+  uint64_t pending_documents_ = 0;
   uint64_t captures_added_ = 0;
   uint64_t documents_added_ = 0;
 };

@@ -90,6 +90,30 @@ struct StoreStats {
   int schema_version = 0;
 };
 
+// A crawl job: its frontier and failures live in the store so a killed crawl resumes.
+struct CrawlJob {
+  std::string id;
+  std::string created;
+  std::string config;  // the options it was started with (JSON), for the record
+};
+
+// One URL of a crawl job's frontier. States: queued, in_flight, done, failed, skipped.
+struct FrontierEntry {
+  int64_t id = 0;
+  std::string job_id;
+  std::string url;
+  std::string site;
+  int depth = 0;
+  int redirects = 0;  // redirect hops that led here
+  int attempts = 0;
+  std::string state = "queued";
+  std::string next_at;  // not before this time (W3C); "" = now
+  std::string discovered_from;
+  std::string last_error;
+  int http_status = 0;
+  std::string fetched_at;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -125,6 +149,37 @@ class Store {
   virtual Result<std::vector<AuditEntry>> AuditLog(int64_t after_id, int64_t limit) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
+
+  // --- crawl jobs and their frontier ---
+  // Creates the job when new; returns true when it already existed (a resumed crawl).
+  virtual Result<bool> EnsureCrawlJob(const CrawlJob& job) = 0;
+  // Adds entries; a URL already in the job's frontier is left as it is. Returns how many were new.
+  virtual Result<uint64_t> AddFrontier(const std::vector<FrontierEntry>& entries) = 0;
+  // Puts entries left in_flight by a run that died back into the queue.
+  virtual Result<uint64_t> RequeueInFlight(const std::string& job_id) = 0;
+  // Sites with queued entries due at `now` (W3C).
+  virtual Result<std::vector<std::string>> FrontierSites(const std::string& job_id,
+                                                         const std::string& now) = 0;
+  // Queued entries of one site due at `now`, oldest first.
+  virtual Result<std::vector<FrontierEntry>> PeekFrontier(const std::string& job_id,
+                                                          const std::string& site,
+                                                          const std::string& now, size_t limit) = 0;
+  // Updates state, attempts, next_at, last_error, http_status and fetched_at of an entry.
+  virtual Status UpdateFrontier(const FrontierEntry& entry) = 0;
+  virtual Result<uint64_t> CountFrontierForSite(const std::string& job_id,
+                                                const std::string& site) = 0;
+  // state -> count
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> FrontierCounts(
+      const std::string& job_id) = 0;
+  // Re-queues done entries of `site` ("" = every site) fetched before `before` (W3C), for
+  // scheduled recrawls.
+  virtual Result<uint64_t> RequeueDone(const std::string& job_id, const std::string& site,
+                                       const std::string& before) = 0;
+  // Every failure of a fetch, by kind, queryable later.
+  virtual Status AddFetchError(const std::string& job_id, const std::string& url,
+                               const std::string& kind, const std::string& message) = 0;
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> FetchErrorCounts(
+      const std::string& job_id) = 0;
 };
 
 // Opens (creating when absent) the SQLite store at `path` and migrates it to the current

@@ -69,8 +69,56 @@ class SqliteStore final : public Store {
   Result<int64_t> AppendAudit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> AuditLog(int64_t after_id, int64_t limit) override;
   Result<StoreStats> Stats() override;
+  Result<bool> EnsureCrawlJob(const CrawlJob& job) override;
+  Result<uint64_t> AddFrontier(const std::vector<FrontierEntry>& entries) override;
+  Result<uint64_t> RequeueInFlight(const std::string& job_id) override;
+  Result<std::vector<std::string>> FrontierSites(const std::string& job_id,
+                                                 const std::string& now) override;
+  Result<std::vector<FrontierEntry>> PeekFrontier(const std::string& job_id,
+                                                  const std::string& site, const std::string& now,
+                                                  size_t limit) override;
+  Status UpdateFrontier(const FrontierEntry& entry) override;
+  Result<uint64_t> CountFrontierForSite(const std::string& job_id,
+                                        const std::string& site) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> FrontierCounts(
+      const std::string& job_id) override;
+  Result<uint64_t> RequeueDone(const std::string& job_id, const std::string& site,
+                               const std::string& before) override;
+  Status AddFetchError(const std::string& job_id, const std::string& url, const std::string& kind,
+                       const std::string& message) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> FetchErrorCounts(
+      const std::string& job_id) override;
 
  private:
+  // Rows of (text, count) from a grouping query.
+  template <typename... Args>
+  Result<std::vector<std::pair<std::string, int64_t>>> Groups(const char* sql,
+                                                              const Args&... args) {
+    DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql, args...));
+    std::vector<std::pair<std::string, int64_t>> out;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      out.emplace_back(Text(stmt, 0), sqlite3_column_int64(stmt, 1));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+      return SqlError(rc, "grouping");
+    }
+    return out;
+  }
+  // Runs a write and returns the number of rows it changed.
+  template <typename... Args>
+  Result<uint64_t> RunCount(const char* sql, const Args&... args) {
+    uint64_t changed = 0;
+    DRAGNET_RETURN_IF_ERROR(Write([&]() -> Status {
+      DRAGNET_RETURN_IF_ERROR(Run(sql, args...));
+      changed = static_cast<uint64_t>(sqlite3_changes(db_.get()));
+      return Status::Ok();
+    }));
+    return changed;
+  }
+  static FrontierEntry ReadFrontier(sqlite3_stmt* stmt);
+
   SqliteStore(DbPtr db, std::filesystem::path path) : db_(std::move(db)), path_(std::move(path)) {}
 
   Error SqlError(int rc, std::string_view what) const {
@@ -520,6 +568,134 @@ Result<StoreStats> SqliteStore::Stats() {
   }
   DRAGNET_ASSIGN_OR_RETURN(s.schema_version, UserVersion());
   return s;
+}
+
+Result<bool> SqliteStore::EnsureCrawlJob(const CrawlJob& job) {
+  DRAGNET_ASSIGN_OR_RETURN(uint64_t added,
+                           RunCount("INSERT INTO crawl_jobs (id, created, config) VALUES (?, ?, ?) "
+                                    "ON CONFLICT (id) DO NOTHING",
+                                    job.id, job.created, job.config));
+  return added == 0;
+}
+
+Result<uint64_t> SqliteStore::AddFrontier(const std::vector<FrontierEntry>& entries) {
+  uint64_t added = 0;
+  DRAGNET_RETURN_IF_ERROR(Write([&]() -> Status {
+    for (const auto& e : entries) {
+      DRAGNET_RETURN_IF_ERROR(
+          Run("INSERT INTO frontier (job_id, url, site, depth, redirects, next_at, "
+              "discovered_from) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id, url) DO NOTHING",
+              e.job_id, e.url, e.site, e.depth, e.redirects, e.next_at, e.discovered_from));
+      added += static_cast<uint64_t>(sqlite3_changes(db_.get()));
+    }
+    return Status::Ok();
+  }));
+  return added;
+}
+
+Result<uint64_t> SqliteStore::RequeueInFlight(const std::string& job_id) {
+  return RunCount("UPDATE frontier SET state = 'queued' WHERE job_id = ? AND state = 'in_flight'",
+                  job_id);
+}
+
+Result<std::vector<std::string>> SqliteStore::FrontierSites(const std::string& job_id,
+                                                            const std::string& now) {
+  DRAGNET_ASSIGN_OR_RETURN(auto rows,
+                           Groups("SELECT DISTINCT site, 0 FROM frontier WHERE job_id = ? "
+                                  "AND state = 'queued' AND next_at <= ? ORDER BY site",
+                                  job_id, now));
+  std::vector<std::string> out;
+  for (auto& row : rows)
+    out.push_back(std::move(row.first));
+  return out;
+}
+
+constexpr const char* kFrontierColumns =
+    "SELECT id, job_id, url, site, depth, redirects, attempts, state, next_at, discovered_from, "
+    "last_error, http_status, fetched_at FROM frontier ";
+
+FrontierEntry SqliteStore::ReadFrontier(sqlite3_stmt* stmt) {
+  FrontierEntry e;
+  e.id = sqlite3_column_int64(stmt, 0);
+  e.job_id = Text(stmt, 1);
+  e.url = Text(stmt, 2);
+  e.site = Text(stmt, 3);
+  e.depth = sqlite3_column_int(stmt, 4);
+  e.redirects = sqlite3_column_int(stmt, 5);
+  e.attempts = sqlite3_column_int(stmt, 6);
+  e.state = Text(stmt, 7);
+  e.next_at = Text(stmt, 8);
+  e.discovered_from = Text(stmt, 9);
+  e.last_error = Text(stmt, 10);
+  e.http_status = sqlite3_column_int(stmt, 11);
+  e.fetched_at = Text(stmt, 12);
+  return e;
+}
+
+Result<std::vector<FrontierEntry>> SqliteStore::PeekFrontier(const std::string& job_id,
+                                                             const std::string& site,
+                                                             const std::string& now, size_t limit) {
+  static const std::string sql = std::string(kFrontierColumns) +
+                                 "WHERE job_id = ? AND state = 'queued' AND site = ? AND next_at "
+                                 "<= ? ORDER BY next_at, id LIMIT ?";
+  DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                           Query(sql.c_str(), job_id, site, now, static_cast<int64_t>(limit)));
+  std::vector<FrontierEntry> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+    out.push_back(ReadFrontier(stmt));
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return SqlError(rc, "reading the frontier");
+  return out;
+}
+
+Status SqliteStore::UpdateFrontier(const FrontierEntry& e) {
+  return Write([&]() -> Status {
+    return Run(
+        "UPDATE frontier SET state = ?, attempts = ?, next_at = ?, last_error = ?, http_status = "
+        "?, fetched_at = ? WHERE id = ?",
+        e.state, e.attempts, e.next_at, e.last_error, e.http_status, e.fetched_at, e.id);
+  });
+}
+
+Result<uint64_t> SqliteStore::CountFrontierForSite(const std::string& job_id,
+                                                   const std::string& site) {
+  DRAGNET_ASSIGN_OR_RETURN(
+      auto rows,
+      Groups("SELECT '', COUNT(*) FROM frontier WHERE job_id = ? AND site = ?", job_id, site));
+  return rows.empty() ? 0 : static_cast<uint64_t>(rows[0].second);
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::FrontierCounts(
+    const std::string& job_id) {
+  return Groups(
+      "SELECT state, COUNT(*) FROM frontier WHERE job_id = ? GROUP BY state ORDER BY state",
+      job_id);
+}
+
+Result<uint64_t> SqliteStore::RequeueDone(const std::string& job_id, const std::string& site,
+                                          const std::string& before) {
+  return RunCount(
+      "UPDATE frontier SET state = 'queued', attempts = 0, next_at = '' WHERE job_id = ? AND "
+      "(site = ? OR ? = '') AND state = 'done' AND fetched_at < ?",
+      job_id, site, site, before);
+}
+
+Status SqliteStore::AddFetchError(const std::string& job_id, const std::string& url,
+                                  const std::string& kind, const std::string& message) {
+  std::string at = FormatW3c(SystemClock().Now(), 3);
+  return Write([&]() -> Status {
+    return Run("INSERT INTO fetch_errors (job_id, url, kind, message, at) VALUES (?, ?, ?, ?, ?)",
+               job_id, url, kind, message, at);
+  });
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::FetchErrorCounts(
+    const std::string& job_id) {
+  return Groups(
+      "SELECT kind, COUNT(*) FROM fetch_errors WHERE job_id = ? GROUP BY kind ORDER BY 2 DESC, 1",
+      job_id);
 }
 
 }  // namespace

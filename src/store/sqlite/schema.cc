@@ -77,7 +77,45 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+// Crawl jobs, their frontier and fetch failures (the crawler's resumable state).
+constexpr std::string_view kMigration2 = R"sql(
+CREATE TABLE crawl_jobs (
+  id       TEXT PRIMARY KEY,
+  created  TEXT NOT NULL,
+  config   TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE frontier (
+  id               INTEGER PRIMARY KEY,
+  job_id           TEXT NOT NULL REFERENCES crawl_jobs (id),
+  url              TEXT NOT NULL,
+  site             TEXT NOT NULL,
+  depth            INTEGER NOT NULL DEFAULT 0,
+  redirects        INTEGER NOT NULL DEFAULT 0,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  state            TEXT NOT NULL DEFAULT 'queued'
+                   CHECK (state IN ('queued', 'in_flight', 'done', 'failed', 'skipped')),
+  next_at          TEXT NOT NULL DEFAULT '',
+  discovered_from  TEXT NOT NULL DEFAULT '',
+  last_error       TEXT NOT NULL DEFAULT '',
+  http_status      INTEGER NOT NULL DEFAULT 0,
+  fetched_at       TEXT NOT NULL DEFAULT '',
+  UNIQUE (job_id, url)
+);
+CREATE INDEX frontier_queue ON frontier (job_id, state, site, next_at, id);
+
+CREATE TABLE fetch_errors (
+  id       INTEGER PRIMARY KEY,
+  job_id   TEXT NOT NULL,
+  url      TEXT NOT NULL,
+  kind     TEXT NOT NULL,
+  message  TEXT NOT NULL DEFAULT '',
+  at       TEXT NOT NULL
+);
+CREATE INDEX fetch_errors_job ON fetch_errors (job_id, kind);
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
 
 }  // namespace
 
