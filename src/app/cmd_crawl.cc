@@ -1,5 +1,7 @@
 // dragnet crawl: capture sites (open web and onion services) into the archive, resumably.
 
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -218,6 +220,9 @@ int RunCrawl(const GlobalOptions& options, const CrawlArgs& args) {
       static_cast<unsigned long long>(s.revisits), static_cast<unsigned long long>(s.failed),
       static_cast<unsigned long long>(s.retried), static_cast<unsigned long long>(s.skipped),
       s.seconds, s.seconds > 0 ? static_cast<double>(s.fetched) / s.seconds : 0.0);
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
+  std::printf("  peak memory %.1f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
   if (s.requeued_after_crash > 0) {
     std::printf("  resumed %llu pages that were in flight when the last run stopped\n",
                 static_cast<unsigned long long>(s.requeued_after_crash));

@@ -47,6 +47,26 @@ std::vector<store::FrontierEntry> StoreCrawlState::Entries(
   return entries;
 }
 
+Status StoreCrawlState::Transaction(const std::function<Status()>& body) {
+  if (in_batch_) {
+    return body();
+  }
+  Status status = store_.InTransaction(body);
+  sink_.Committed(status.ok());
+  return status;
+}
+
+Status StoreCrawlState::Batch(const std::function<Status()>& body) {
+  if (in_batch_) {
+    return body();
+  }
+  in_batch_ = true;
+  Status status = store_.InTransaction(body);
+  in_batch_ = false;
+  sink_.Committed(status.ok());
+  return status;
+}
+
 Result<uint64_t> StoreCrawlState::RequeueInFlight() {
   return store_.RequeueInFlight(job_id_);
 }
@@ -82,7 +102,7 @@ Status StoreCrawlState::Complete(const capture::FrontierItem& item,
                                  const std::vector<capture::FrontierItem>& links) {
   std::string host = item.site.substr(item.site.find("://") + 3);
   capture::ImportSource source{"site", item.site, host};
-  Status status = store_.InTransaction([&]() -> Status {
+  return Transaction([&]() -> Status {
     if (!records.empty())
       DRAGNET_RETURN_IF_ERROR(sink_.RecordItem(source, records));
     if (item.id > 0) {  // robots.txt fetches are captures without a frontier entry
@@ -104,8 +124,6 @@ Status StoreCrawlState::Complete(const capture::FrontierItem& item,
       DRAGNET_RETURN_IF_ERROR(store_.AddFrontier(Entries(links)));
     return Status::Ok();
   });
-  sink_.Committed(status.ok());
-  return status;
 }
 
 Result<std::optional<capture::PreviousCapture>> StoreCrawlState::Previous(const std::string& uri) {

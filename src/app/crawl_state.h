@@ -24,15 +24,20 @@ class StoreCrawlState final : public capture::CrawlState {
   Status Complete(const capture::FrontierItem& item, const capture::ItemOutcome& outcome,
                   const std::vector<capture::ImportedRecord>& records,
                   const std::vector<capture::FrontierItem>& links) override;
+  Status Batch(const std::function<Status()>& body) override;
   Result<std::optional<capture::PreviousCapture>> Previous(const std::string& uri) override;
   Result<uint64_t> CountForSite(const std::string& site) override;
 
  private:
   std::vector<store::FrontierEntry> Entries(const std::vector<capture::FrontierItem>& items) const;
 
+  // Runs `body` in a transaction of its own, or inside the open batch.
+  Status Transaction(const std::function<Status()>& body);
+
   store::Store& store_;
   StoreSink& sink_;
   std::string job_id_;
+  bool in_batch_ = false;
 };
 
 }  // namespace dragnet::app

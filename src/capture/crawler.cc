@@ -407,18 +407,24 @@ Result<CrawlSummary> Crawler::Run(Progress& progress) {
       last_refresh = steady_now;
       frontier_empty = work_sites.empty();
     }
-    // Start what politeness allows, round-robin over sites.
+    // Start what politeness allows, round-robin over sites. Claims commit together, before
+    // any of their requests starts.
+    std::vector<std::pair<FrontierItem, SiteState*>> to_start;
+    std::vector<FrontierItem> skipped;
     size_t tried = 0;
-    while (fetcher->active() < options_.concurrency && tried < work_sites.size()) {
+    while (fetcher->active() + to_start.size() < options_.concurrency &&
+           tried < work_sites.size()) {
       const std::string& site_name = work_sites[site_cursor % work_sites.size()];
       ++site_cursor;
       ++tried;
       auto site_url = ParseUrl(site_name + "/");
-      if (!site_url)
+      if (!site_url) {
         continue;
+      }
       SiteState& site = site_state(*site_url);
-      if (site.stopped || site.in_flight >= site.concurrency || now < site.next_start)
+      if (site.stopped || site.in_flight >= site.concurrency || now < site.next_start) {
         continue;
+      }
       if (site.robots_state == SiteState::Robots::kUnknown) {
         auto robots_url = ParseUrl(site_name + "/robots.txt");
         int64_t id = next_robots_id--;
@@ -428,10 +434,11 @@ Result<CrawlSummary> Crawler::Run(Progress& progress) {
         ++site.in_flight;
         continue;
       }
-      if (site.robots_state == SiteState::Robots::kFetching)
+      if (site.robots_state == SiteState::Robots::kFetching) {
         continue;
-      size_t room =
-          std::min(site.concurrency - site.in_flight, options_.concurrency - fetcher->active());
+      }
+      size_t room = std::min(site.concurrency - site.in_flight,
+                             options_.concurrency - fetcher->active() - to_start.size());
       DRAGNET_ASSIGN_OR_RETURN(auto items,
                                state_.Peek(site.site, now, site.delay_seconds > 0 ? 1 : room));
       for (auto& item : items) {
@@ -439,15 +446,27 @@ Result<CrawlSummary> Crawler::Run(Progress& progress) {
         if (!url || !site.robots.Allowed(url->path_and_query)) {
           ++summary.skipped;
           ++summary.errors["robots"];
-          DRAGNET_RETURN_IF_ERROR(state_.Complete(
-              item, {ItemState::kSkipped, 0, "robots", "disallowed by robots.txt", {}}, {}, {}));
+          skipped.push_back(item);
           continue;
         }
-        DRAGNET_RETURN_IF_ERROR(state_.Claim(item));
-        pending[item.id] = item;
-        fetcher->Start(make_request(item.id, *url, site));
+        to_start.emplace_back(item, &site);
         ++site.in_flight;
         site.next_start = now + Seconds(site.delay_seconds);
+      }
+    }
+    if (!to_start.empty() || !skipped.empty()) {
+      DRAGNET_RETURN_IF_ERROR(state_.Batch([&]() -> Status {
+        for (const auto& item : skipped) {
+          DRAGNET_RETURN_IF_ERROR(state_.Complete(
+              item, {ItemState::kSkipped, 0, "robots", "disallowed by robots.txt", {}}, {}, {}));
+        }
+        for (const auto& started : to_start)
+          DRAGNET_RETURN_IF_ERROR(state_.Claim(started.first));
+        return Status::Ok();
+      }));
+      for (const auto& [item, site] : to_start) {
+        pending[item.id] = item;
+        fetcher->Start(make_request(item.id, *ParseUrl(item.url), *site));
       }
     }
     if (fetcher->active() == 0 && frontier_empty) {
@@ -462,21 +481,29 @@ Result<CrawlSummary> Crawler::Run(Progress& progress) {
         break;
     }
     DRAGNET_ASSIGN_OR_RETURN(auto results, fetcher->Poll(fetcher->active() > 0 ? 50 : 20));
-    for (auto& r : results) {
-      auto it = pending.find(static_cast<int64_t>(r.id));
-      if (it == pending.end())
-        continue;
-      FrontierItem item = it->second;
-      pending.erase(it);
-      auto url = ParseUrl(item.url);
-      SiteState& site = site_state(*url);
-      if (site.in_flight > 0)
-        --site.in_flight;
-      if (item.id < 0) {
-        DRAGNET_RETURN_IF_ERROR(handle_robots(r, site));
-      } else {
-        DRAGNET_RETURN_IF_ERROR(handle_result(r, item, site));
-      }
+    if (!results.empty()) {
+      // One transaction for everything that finished in this round.
+      DRAGNET_RETURN_IF_ERROR(state_.Batch([&]() -> Status {
+        for (auto& r : results) {
+          auto it = pending.find(static_cast<int64_t>(r.id));
+          if (it == pending.end()) {
+            continue;
+          }
+          FrontierItem item = it->second;
+          pending.erase(it);
+          auto url = ParseUrl(item.url);
+          SiteState& site = site_state(*url);
+          if (site.in_flight > 0) {
+            --site.in_flight;
+          }
+          if (item.id < 0) {
+            DRAGNET_RETURN_IF_ERROR(handle_robots(r, site));
+          } else {
+            DRAGNET_RETURN_IF_ERROR(handle_result(r, item, site));
+          }
+        }
+        return Status::Ok();
+      }));
     }
     std::string errors;
     for (const auto& [kind, n] : summary.errors) {

@@ -68,6 +68,9 @@ class CrawlState {
   virtual Status Complete(const FrontierItem& item, const ItemOutcome& outcome,
                           const std::vector<ImportedRecord>& records,
                           const std::vector<FrontierItem>& links) = 0;
+  // Runs `body` (a series of Claim/Complete/Add calls) as one transaction; a crash loses the
+  // whole batch, which only ever contains entries that were in flight.
+  virtual Status Batch(const std::function<Status()>& body) = 0;
   virtual Result<std::optional<PreviousCapture>> Previous(const std::string& uri) = 0;
   virtual Result<uint64_t> CountForSite(const std::string& site) = 0;
 };

@@ -1,6 +1,6 @@
 #pragma once
 // Links in an HTML page, read with a real HTML5 parser (gumbo, from Debian), so broken markup is
-// parsed the way browsers parse it.
+// recovered the way browsers recover it.
 
 #include <string>
 #include <string_view>
