@@ -460,8 +460,9 @@ Result<CrawlSummary> Crawler::Run(Progress& progress) {
           DRAGNET_RETURN_IF_ERROR(state_.Complete(
               item, {ItemState::kSkipped, 0, "robots", "disallowed by robots.txt", {}}, {}, {}));
         }
-        for (const auto& started : to_start)
-          DRAGNET_RETURN_IF_ERROR(state_.Claim(started.first));
+        for (const auto& entry : to_start) {
+          DRAGNET_RETURN_IF_ERROR(state_.Claim(entry.first));
+        }
         return Status::Ok();
       }));
       for (const auto& [item, site] : to_start) {
