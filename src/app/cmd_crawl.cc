@@ -1,11 +1,10 @@
 // dragnet crawl: capture sites (open web and onion services) into the archive, resumably.
 
-#include <sys/resource.h>
-
 #include <cstdio>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+#include <sys/resource.h>
 
 #include "app/commands.h"
 #include "app/crawl_state.h"
@@ -162,16 +161,32 @@ int RunCrawl(const GlobalOptions& options, const CrawlArgs& args) {
     return 1;
   }
   if (args.recrawl) {
-    auto before = FormatW3c(
-        clock.Now() - std::chrono::microseconds(static_cast<int64_t>(args.recrawl_hours * 3.6e9)),
-        6);
-    auto requeued = (*store)->RequeueDone(job, "", before);
-    if (!requeued.has_value()) {
-      PrintError(requeued.error().message());
+    // Each site on its own schedule: recrawl_hours in its site config, else --recrawl-hours.
+    auto job_sites = (*store)->FrontierAllSites(job);
+    if (!job_sites.has_value()) {
+      PrintError(job_sites.error().message());
       return 1;
     }
+    uint64_t due = 0;
+    for (const auto& site : *job_sites) {
+      double hours = args.recrawl_hours;
+      if (auto url = capture::ParseUrl(site + "/")) {
+        if (const auto* site_config = copts.sites.For(url->host);
+            site_config && site_config->recrawl_hours) {
+          hours = *site_config->recrawl_hours;
+        }
+      }
+      auto before = FormatW3c(
+          clock.Now() - std::chrono::microseconds(static_cast<int64_t>(hours * 3.6e9)), 6);
+      auto requeued = (*store)->RequeueDone(job, site, before);
+      if (!requeued.has_value()) {
+        PrintError(requeued.error().message());
+        return 1;
+      }
+      due += *requeued;
+    }
     std::fprintf(stderr, "dragnet: recrawl: %llu pages due again\n",
-                 static_cast<unsigned long long>(*requeued));
+                 static_cast<unsigned long long>(due));
   }
   std::fprintf(stderr, "dragnet: %s job %s\n", *existed ? "resuming" : "starting", job.c_str());
 

@@ -47,6 +47,26 @@ int RunStats(const GlobalOptions& options) {
   }
   std::printf("WARC files %lld registered\n", static_cast<long long>(s.archive_files));
   std::printf("audit log  %lld entries\n", static_cast<long long>(s.audit_entries));
+  auto jobs = (*store)->CrawlJobs();
+  if (jobs.has_value()) {
+    for (const auto& job : *jobs) {
+      std::string states;
+      if (auto counts = (*store)->FrontierCounts(job.id); counts.has_value()) {
+        for (const auto& [state, n] : *counts) {
+          states += (states.empty() ? "" : ", ") + std::to_string(n) + " " + state;
+        }
+      }
+      std::string errors;
+      if (auto counts = (*store)->FetchErrorCounts(job.id); counts.has_value()) {
+        for (const auto& [kind, n] : *counts) {
+          errors += (errors.empty() ? "" : ", ") + kind + " " + std::to_string(n);
+        }
+      }
+      std::printf("crawl job  %s (since %s): %s%s%s\n", job.id.c_str(), job.created.c_str(),
+                  states.empty() ? "empty" : states.c_str(),
+                  errors.empty() ? "" : "; failures: ", errors.c_str());
+    }
+  }
 
   auto dir = ArchiveDirectory(options);
   uint64_t files = 0;

@@ -404,6 +404,11 @@ Result<CrawlSummary> Crawler::Run(Progress& progress) {
     // Refresh the list of sites with work now and then, or when it ran dry.
     if (work_sites.empty() || steady_now - last_refresh > std::chrono::milliseconds(500)) {
       DRAGNET_ASSIGN_OR_RETURN(work_sites, state_.SitesWithWork(now));
+      // Sites stopped by an expired session keep their entries queued for the next run.
+      std::erase_if(work_sites, [&](const std::string& name) {
+        auto it = sites.find(name);
+        return it != sites.end() && it->second.stopped;
+      });
       last_refresh = steady_now;
       frontier_empty = work_sites.empty();
     }

@@ -175,6 +175,9 @@ class Store {
   // scheduled recrawls.
   virtual Result<uint64_t> RequeueDone(const std::string& job_id, const std::string& site,
                                        const std::string& before) = 0;
+  // Every site in the job's frontier.
+  virtual Result<std::vector<std::string>> FrontierAllSites(const std::string& job_id) = 0;
+  virtual Result<std::vector<CrawlJob>> CrawlJobs() = 0;
   // Every failure of a fetch, by kind, queryable later.
   virtual Status AddFetchError(const std::string& job_id, const std::string& url,
                                const std::string& kind, const std::string& message) = 0;

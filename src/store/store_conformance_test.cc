@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <functional>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/scratch_dir.h"
 #include "store/store.h"
 
@@ -221,6 +223,426 @@ TEST_P(StoreConformanceTest, DataSurvivesReopening) {
   ASSERT_TRUE(reopened.has_value());
   auto found = (*reopened)->FindCaptureByRecordId("<urn:uuid:7>");
   ASSERT_TRUE(found.has_value() && found->has_value());
+}
+
+TEST_P(StoreConformanceTest, StatsCountAndGroup) {
+  ASSERT_TRUE(store_->UpsertSource({0, "site", "a.onion", "A"}).has_value());
+  ASSERT_TRUE(store_->UpsertSource({0, "site", "b.onion", "B"}).has_value());
+  ASSERT_TRUE(store_->UpsertSource({0, "telegram_channel", "123", "C"}).has_value());
+  int64_t file = AddFile("/archive/a.warc.gz");
+  for (uint64_t offset : {0u, 100u, 200u}) {
+    ASSERT_TRUE(store_->AddCapture(MakeCapture(file, offset)).has_value());
+  }
+  Capture request = MakeCapture(file, 305);
+  request.record_type = "request";
+  ASSERT_TRUE(store_->AddCapture(request).has_value());
+  ASSERT_TRUE(store_->AppendAudit({0, "", "analyst", "ingest", "x", "case 1"}).has_value());
+
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.has_value()) << stats.error().message();
+  EXPECT_EQ(stats->sources, 3);
+  EXPECT_EQ(stats->archive_files, 1);
+  EXPECT_EQ(stats->captures, 4);
+  EXPECT_EQ(stats->documents, 0);
+  EXPECT_EQ(stats->audit_entries, 1);
+  using Group = std::vector<std::pair<std::string, int64_t>>;
+  EXPECT_EQ(stats->captures_by_type, (Group{{"response", 3}, {"request", 1}}));
+  EXPECT_EQ(stats->sources_by_kind, (Group{{"site", 2}, {"telegram_channel", 1}}));
+  EXPECT_TRUE(stats->documents_by_kind.empty());
+  EXPECT_EQ(stats->first_capture_date, "2026-11-20T00:00:00Z");
+  EXPECT_EQ(stats->last_capture_date, "2026-11-25T00:00:00Z");
+}
+
+TEST_P(StoreConformanceTest, CaptureFieldsRoundTrip) {
+  auto source = store_->UpsertSource({0, "site", "shop.example", "Shop"});
+  ASSERT_TRUE(source.has_value());
+  int64_t file = AddFile("/archive/a.warc.gz");
+  Capture c = MakeCapture(file, 1234);
+  c.source_id = *source;
+  c.content_type = "text/html; charset=utf-8";
+  c.payload_digest = "sha1:ABC";
+  c.case_id = "CASE-1";
+  auto id = store_->AddCapture(c);
+  ASSERT_TRUE(id.has_value());
+  auto found = store_->FindCaptureByRecordId(c.record_id);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  const Capture& got = **found;
+  EXPECT_EQ(got.id, *id);
+  EXPECT_EQ(got.source_id, *source);
+  EXPECT_EQ(got.archive_file_id, file);
+  EXPECT_EQ(got.offset, 1234u);
+  EXPECT_EQ(got.length, 100u);
+  EXPECT_EQ(got.record_type, "response");
+  EXPECT_EQ(got.uri, c.uri);
+  EXPECT_EQ(got.date, c.date);
+  EXPECT_EQ(got.content_type, c.content_type);
+  EXPECT_EQ(got.payload_digest, c.payload_digest);
+  EXPECT_EQ(got.case_id, "CASE-1");
+
+  // source_id 0 means "no source" and reads back as 0.
+  ASSERT_TRUE(store_->AddCapture(MakeCapture(file, 5000)).has_value());
+  auto sourceless = store_->FindCaptureByRecordId("<urn:uuid:5000>");
+  ASSERT_TRUE(sourceless.has_value() && sourceless->has_value());
+  EXPECT_EQ((*sourceless)->source_id, 0);
+
+  auto missing = store_->FindCaptureByRecordId("<urn:uuid:none>");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_FALSE(missing->has_value());
+  auto no_uri = store_->CapturesForUri("http://nowhere.example/");
+  ASSERT_TRUE(no_uri.has_value());
+  EXPECT_TRUE(no_uri->empty());
+}
+
+TEST_P(StoreConformanceTest, ArchiveFileFieldsRoundTrip) {
+  ArchiveFile f;
+  f.path = "/archive/b.warc.gz";
+  f.sha256 = std::string(64, 'b');
+  f.size = 123456789012ULL;
+  f.origin = "written";
+  f.records = 7;
+  f.registered_at = "2026-11-22T10:00:00Z";
+  auto id = store_->AddArchiveFile(f);
+  ASSERT_TRUE(id.has_value());
+  auto found = store_->FindArchiveFileByPath(f.path);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->id, *id);
+  EXPECT_EQ((*found)->sha256, f.sha256);
+  EXPECT_EQ((*found)->size, f.size);
+  EXPECT_EQ((*found)->origin, "written");
+  EXPECT_EQ((*found)->records, 7u);
+  EXPECT_EQ((*found)->registered_at, f.registered_at);
+  auto missing = store_->FindArchiveFileByPath("/archive/none.warc.gz");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_FALSE(missing->has_value());
+  auto missing_hash = store_->FindArchiveFileBySha256(std::string(64, 'c'));
+  ASSERT_TRUE(missing_hash.has_value());
+  EXPECT_FALSE(missing_hash->has_value());
+}
+
+TEST_P(StoreConformanceTest, CaptureWithUnknownSourceFails) {
+  int64_t file = AddFile("/archive/a.warc.gz");
+  Capture c = MakeCapture(file, 0);
+  c.source_id = 4242;
+  EXPECT_FALSE(store_->AddCapture(c).has_value());
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.has_value());
+  EXPECT_EQ(stats->captures, 0);
+}
+
+TEST_P(StoreConformanceTest, FailedWriteLeavesTheStoreUsable) {
+  EXPECT_FALSE(store_->AddCapture(MakeCapture(/*file_id=*/9999, 0)).has_value());
+  int64_t file = AddFile("/archive/a.warc.gz");
+  EXPECT_TRUE(store_->AddCapture(MakeCapture(file, 0)).has_value());
+  EXPECT_TRUE(store_->InTransaction([] { return Status::Ok(); }).ok());
+}
+
+TEST_P(StoreConformanceTest, FailedWriteInsideTransactionRollsBackEarlierWrites) {
+  Status status = store_->InTransaction([&]() -> Status {
+    DRAGNET_RETURN_IF_ERROR(store_->MarkIngested("k", "d"));
+    DRAGNET_RETURN_IF_ERROR(store_->AddCapture(MakeCapture(/*file_id=*/9999, 0)));
+    return Status::Ok();
+  });
+  EXPECT_FALSE(status.ok());
+  auto ingested = store_->HasIngested("k");
+  ASSERT_TRUE(ingested.has_value());
+  EXPECT_FALSE(*ingested);
+}
+
+TEST_P(StoreConformanceTest, TransactionRollsBackWhenTheBodyThrows) {
+  EXPECT_THROW((void)store_->InTransaction([&]() -> Status {
+    DRAGNET_RETURN_IF_ERROR(store_->MarkIngested("thrown", "d"));
+    throw std::runtime_error("body failed");
+  }),
+               std::runtime_error);
+  auto ingested = store_->HasIngested("thrown");
+  ASSERT_TRUE(ingested.has_value());
+  EXPECT_FALSE(*ingested);
+  // The store is not left inside a transaction.
+  EXPECT_TRUE(store_->InTransaction([] { return Status::Ok(); }).ok());
+}
+
+TEST_P(StoreConformanceTest, AuditEntriesKeepTheirFields) {
+  auto id = store_->AppendAudit({0, "", "alice", "export", "case-7.zip", "court order 12"});
+  ASSERT_TRUE(id.has_value());
+  auto log = store_->AuditLog(0, 10);
+  ASSERT_TRUE(log.has_value());
+  ASSERT_EQ(log->size(), 1u);
+  const AuditEntry& e = (*log)[0];
+  EXPECT_EQ(e.id, *id);
+  EXPECT_EQ(e.actor, "alice");
+  EXPECT_EQ(e.action, "export");
+  EXPECT_EQ(e.target, "case-7.zip");
+  EXPECT_EQ(e.reason, "court order 12");
+  EXPECT_TRUE(ParseW3c(e.at).has_value()) << e.at;
+  auto after_last = store_->AuditLog(*id, 10);
+  ASSERT_TRUE(after_last.has_value());
+  EXPECT_TRUE(after_last->empty());
+}
+
+TEST_P(StoreConformanceTest, AuditLogIdsIncreaseAcrossReopening) {
+  auto first = store_->AppendAudit({0, "", "a", "ingest", "1", ""});
+  ASSERT_TRUE(first.has_value());
+  store_.reset();
+  auto reopened = GetParam().open(dir_);
+  ASSERT_TRUE(reopened.has_value());
+  store_ = std::move(reopened).value();
+  auto second = store_->AppendAudit({0, "", "a", "ingest", "2", ""});
+  ASSERT_TRUE(second.has_value());
+  EXPECT_GT(*second, *first);
+  auto log = store_->AuditLog(0, 10);
+  ASSERT_TRUE(log.has_value());
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[0].target, "1");
+  EXPECT_EQ((*log)[1].target, "2");
+}
+
+FrontierEntry Entry(const std::string& job, const std::string& url, const std::string& site,
+                    const std::string& next_at = "") {
+  FrontierEntry e;
+  e.job_id = job;
+  e.url = url;
+  e.site = site;
+  e.next_at = next_at;
+  return e;
+}
+
+TEST_P(StoreConformanceTest, CrawlJobsAreCreatedOnceAndListed) {
+  auto created = store_->EnsureCrawlJob({"job-a", "2026-11-22T10:00:00Z", R"({"depth":2})"});
+  ASSERT_TRUE(created.has_value());
+  EXPECT_FALSE(*created);
+  auto resumed = store_->EnsureCrawlJob({"job-a", "2026-11-23T10:00:00Z", "{}"});
+  ASSERT_TRUE(resumed.has_value());
+  EXPECT_TRUE(*resumed);
+  ASSERT_TRUE(store_->EnsureCrawlJob({"job-b", "2026-11-22T11:00:00Z", ""}).has_value());
+  auto jobs = store_->CrawlJobs();
+  ASSERT_TRUE(jobs.has_value());
+  ASSERT_EQ(jobs->size(), 2u);
+  EXPECT_EQ((*jobs)[0].id, "job-a");
+  EXPECT_EQ((*jobs)[0].created, "2026-11-22T10:00:00Z");  // the first call's values are kept
+  EXPECT_EQ((*jobs)[0].config, R"({"depth":2})");
+  EXPECT_EQ((*jobs)[1].id, "job-b");
+}
+
+TEST_P(StoreConformanceTest, FrontierAddsEachUrlOncePerJob) {
+  ASSERT_TRUE(store_->EnsureCrawlJob({"j1", "2026-11-22T10:00:00Z", ""}).has_value());
+  ASSERT_TRUE(store_->EnsureCrawlJob({"j2", "2026-11-22T10:00:00Z", ""}).has_value());
+  auto added = store_->AddFrontier({Entry("j1", "http://a.onion/", "a.onion"),
+                                    Entry("j1", "http://a.onion/x", "a.onion"),
+                                    Entry("j1", "http://a.onion/", "a.onion")});
+  ASSERT_TRUE(added.has_value());
+  EXPECT_EQ(*added, 2u);
+  auto again = store_->AddFrontier(
+      {Entry("j1", "http://a.onion/x", "a.onion"), Entry("j2", "http://a.onion/x", "a.onion")});
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*again, 1u);  // the same URL in another job is new
+  auto count = store_->CountFrontierForSite("j1", "a.onion");
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(*count, 2u);
+  auto none = store_->CountFrontierForSite("j1", "b.onion");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(*none, 0u);
+  auto empty = store_->AddFrontier({});
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_EQ(*empty, 0u);
+}
+
+TEST_P(StoreConformanceTest, FrontierEntryForUnknownJobFails) {
+  EXPECT_FALSE(store_->AddFrontier({Entry("no-such-job", "http://a.onion/", "a.onion")}));
+}
+
+TEST_P(StoreConformanceTest, FrontierSitesAndPeekHonourDueTimes) {
+  ASSERT_TRUE(store_->EnsureCrawlJob({"j", "2026-11-22T10:00:00Z", ""}).has_value());
+  ASSERT_TRUE(store_
+                  ->AddFrontier({Entry("j", "http://a.onion/1", "a.onion"),
+                                 Entry("j", "http://a.onion/2", "a.onion", "2026-11-22T09:00:00Z"),
+                                 Entry("j", "http://a.onion/3", "a.onion", "2026-11-22T12:00:00Z"),
+                                 Entry("j", "http://b.onion/1", "b.onion", "2026-11-22T12:00:00Z"),
+                                 Entry("j", "http://c.onion/1", "c.onion")})
+                  .has_value());
+  const std::string now = "2026-11-22T10:00:00Z";
+  auto sites = store_->FrontierSites("j", now);
+  ASSERT_TRUE(sites.has_value());
+  EXPECT_EQ(*sites, (std::vector<std::string>{"a.onion", "c.onion"}));
+  auto all_sites = store_->FrontierAllSites("j");
+  ASSERT_TRUE(all_sites.has_value());
+  EXPECT_EQ(*all_sites, (std::vector<std::string>{"a.onion", "b.onion", "c.onion"}));
+
+  auto due = store_->PeekFrontier("j", "a.onion", now, 10);
+  ASSERT_TRUE(due.has_value());
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].url, "http://a.onion/1");  // "" (now) sorts before any time
+  EXPECT_EQ((*due)[1].url, "http://a.onion/2");
+  EXPECT_EQ((*due)[0].state, "queued");
+  EXPECT_EQ((*due)[0].job_id, "j");
+  EXPECT_EQ((*due)[0].site, "a.onion");
+  auto limited = store_->PeekFrontier("j", "a.onion", now, 1);
+  ASSERT_TRUE(limited.has_value());
+  ASSERT_EQ(limited->size(), 1u);
+  EXPECT_EQ((*limited)[0].url, "http://a.onion/1");
+  auto later = store_->PeekFrontier("j", "a.onion", "2026-11-22T13:00:00Z", 10);
+  ASSERT_TRUE(later.has_value());
+  EXPECT_EQ(later->size(), 3u);
+}
+
+TEST_P(StoreConformanceTest, FrontierEntryFieldsRoundTrip) {
+  ASSERT_TRUE(store_->EnsureCrawlJob({"j", "2026-11-22T10:00:00Z", ""}).has_value());
+  FrontierEntry e = Entry("j", "http://a.onion/deep", "a.onion");
+  e.depth = 3;
+  e.redirects = 2;
+  e.discovered_from = "http://a.onion/";
+  ASSERT_TRUE(store_->AddFrontier({e}).has_value());
+  auto peeked = store_->PeekFrontier("j", "a.onion", "2026-11-22T10:00:00Z", 10);
+  ASSERT_TRUE(peeked.has_value());
+  ASSERT_EQ(peeked->size(), 1u);
+  const FrontierEntry& got = (*peeked)[0];
+  EXPECT_GT(got.id, 0);
+  EXPECT_EQ(got.depth, 3);
+  EXPECT_EQ(got.redirects, 2);
+  EXPECT_EQ(got.attempts, 0);
+  EXPECT_EQ(got.discovered_from, "http://a.onion/");
+  EXPECT_EQ(got.next_at, "");
+  EXPECT_EQ(got.last_error, "");
+  EXPECT_EQ(got.http_status, 0);
+}
+
+TEST_P(StoreConformanceTest, FrontierStatesUpdateCountAndRequeue) {
+  ASSERT_TRUE(store_->EnsureCrawlJob({"j", "2026-11-22T10:00:00Z", ""}).has_value());
+  ASSERT_TRUE(store_
+                  ->AddFrontier({Entry("j", "http://a.onion/1", "a.onion"),
+                                 Entry("j", "http://a.onion/2", "a.onion"),
+                                 Entry("j", "http://a.onion/3", "a.onion"),
+                                 Entry("j", "http://b.onion/1", "b.onion")})
+                  .has_value());
+  const std::string now = "2026-11-22T10:00:00Z";
+  auto a = store_->PeekFrontier("j", "a.onion", now, 10);
+  auto b = store_->PeekFrontier("j", "b.onion", now, 10);
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  ASSERT_EQ(a->size(), 3u);
+  ASSERT_EQ(b->size(), 1u);
+
+  FrontierEntry done = (*a)[0];
+  done.state = "done";
+  done.attempts = 1;
+  done.http_status = 200;
+  done.fetched_at = "2026-11-22T10:01:00Z";
+  ASSERT_TRUE(store_->UpdateFrontier(done).ok());
+  FrontierEntry failed = (*a)[1];
+  failed.state = "failed";
+  failed.attempts = 3;
+  failed.last_error = "connection refused";
+  failed.next_at = "2026-11-22T11:00:00Z";
+  ASSERT_TRUE(store_->UpdateFrontier(failed).ok());
+  FrontierEntry in_flight = (*a)[2];
+  in_flight.state = "in_flight";
+  ASSERT_TRUE(store_->UpdateFrontier(in_flight).ok());
+  FrontierEntry b_done = (*b)[0];
+  b_done.state = "done";
+  b_done.fetched_at = "2026-11-22T10:02:00Z";
+  ASSERT_TRUE(store_->UpdateFrontier(b_done).ok());
+
+  using Counts = std::vector<std::pair<std::string, int64_t>>;
+  auto counts = store_->FrontierCounts("j");
+  ASSERT_TRUE(counts.has_value());
+  EXPECT_EQ(*counts, (Counts{{"done", 2}, {"failed", 1}, {"in_flight", 1}}));
+  auto sites = store_->FrontierSites("j", now);
+  ASSERT_TRUE(sites.has_value());
+  EXPECT_TRUE(sites->empty());
+
+  // A run that died left one entry in flight: it goes back to the queue.
+  auto requeued = store_->RequeueInFlight("j");
+  ASSERT_TRUE(requeued.has_value());
+  EXPECT_EQ(*requeued, 1u);
+  auto queued = store_->PeekFrontier("j", "a.onion", now, 10);
+  ASSERT_TRUE(queued.has_value());
+  ASSERT_EQ(queued->size(), 1u);
+  EXPECT_EQ((*queued)[0].url, "http://a.onion/3");
+
+  // Scheduled recrawl: only done entries of the site fetched before the cut-off come back.
+  auto none = store_->RequeueDone("j", "a.onion", "2026-11-22T10:00:30Z");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(*none, 0u);
+  auto one = store_->RequeueDone("j", "a.onion", "2026-11-22T12:00:00Z");
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(*one, 1u);
+  auto recrawl = store_->PeekFrontier("j", "a.onion", now, 10);
+  ASSERT_TRUE(recrawl.has_value());
+  ASSERT_EQ(recrawl->size(), 2u);
+  for (const auto& entry : *recrawl) {
+    EXPECT_EQ(entry.attempts, 0);
+    EXPECT_EQ(entry.next_at, "");
+  }
+  auto every_site = store_->RequeueDone("j", "", "2026-11-22T12:00:00Z");
+  ASSERT_TRUE(every_site.has_value());
+  EXPECT_EQ(*every_site, 1u);  // b.onion's entry
+  auto final_counts = store_->FrontierCounts("j");
+  ASSERT_TRUE(final_counts.has_value());
+  EXPECT_EQ(*final_counts, (Counts{{"failed", 1}, {"queued", 3}}));
+}
+
+TEST_P(StoreConformanceTest, FetchErrorsAreCountedByKindPerJob) {
+  ASSERT_TRUE(store_->EnsureCrawlJob({"j", "2026-11-22T10:00:00Z", ""}).has_value());
+  ASSERT_TRUE(store_->AddFetchError("j", "http://a.onion/1", "timeout", "30 s").ok());
+  ASSERT_TRUE(store_->AddFetchError("j", "http://a.onion/2", "timeout", "30 s").ok());
+  ASSERT_TRUE(store_->AddFetchError("j", "http://a.onion/3", "tls", "bad certificate").ok());
+  ASSERT_TRUE(store_->AddFetchError("other", "http://b.onion/", "dns", "").ok());
+  using Counts = std::vector<std::pair<std::string, int64_t>>;
+  auto counts = store_->FetchErrorCounts("j");
+  ASSERT_TRUE(counts.has_value());
+  EXPECT_EQ(*counts, (Counts{{"timeout", 2}, {"tls", 1}}));
+  auto none = store_->FetchErrorCounts("nobody");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_P(StoreConformanceTest, FrontierQueuesClaimsAndRequeuesAfterACrash) {
+  ASSERT_TRUE(store_->EnsureCrawlJob({"job", "2026-11-22T10:00:00Z", "{}"}).has_value());
+  auto again = store_->EnsureCrawlJob({"job", "later", "{}"});
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(*again) << "the second call finds the job";
+  std::vector<FrontierEntry> entries;
+  for (int i = 0; i < 5; ++i) {
+    FrontierEntry e;
+    e.job_id = "job";
+    e.url = "http://a.example/" + std::to_string(i);
+    e.site = i < 3 ? "http://a.example" : "http://b.example";
+    entries.push_back(e);
+  }
+  auto added = store_->AddFrontier(entries);
+  ASSERT_TRUE(added.has_value());
+  EXPECT_EQ(*added, 5u);
+  EXPECT_EQ(*store_->AddFrontier(entries), 0u) << "known URLs are not added twice";
+  auto sites = store_->FrontierSites("job", "2026-11-22T10:00:00.000000Z");
+  ASSERT_TRUE(sites.has_value());
+  EXPECT_EQ(*sites, (std::vector<std::string>{"http://a.example", "http://b.example"}));
+  auto peeked = store_->PeekFrontier("job", "http://a.example", "2026-11-22T10:00:00.000000Z", 2);
+  ASSERT_TRUE(peeked.has_value());
+  ASSERT_EQ(peeked->size(), 2u);
+  FrontierEntry claimed = (*peeked)[0];
+  claimed.state = "in_flight";
+  ASSERT_TRUE(store_->UpdateFrontier(claimed).ok());
+  FrontierEntry later = (*peeked)[1];
+  later.state = "queued";
+  later.next_at = "2026-11-22T11:00:00.000000Z";
+  ASSERT_TRUE(store_->UpdateFrontier(later).ok());
+  auto due = store_->PeekFrontier("job", "http://a.example", "2026-11-22T10:00:00.000000Z", 10);
+  EXPECT_EQ(due->size(), 1u) << "in flight and not-yet-due entries are not handed out";
+  auto requeued = store_->RequeueInFlight("job");
+  ASSERT_TRUE(requeued.has_value());
+  EXPECT_EQ(*requeued, 1u);
+  EXPECT_EQ(*store_->CountFrontierForSite("job", "http://b.example"), 2u);
+  FrontierEntry done = (*peeked)[0];
+  done.state = "done";
+  done.fetched_at = "2026-11-22T10:05:00.000000Z";
+  ASSERT_TRUE(store_->UpdateFrontier(done).ok());
+  EXPECT_EQ(*store_->RequeueDone("job", "", "2026-11-22T10:00:00.000000Z"), 0u);
+  EXPECT_EQ(*store_->RequeueDone("job", "http://a.example", "2026-11-23T00:00:00.000000Z"), 1u);
+  ASSERT_TRUE(store_->AddFetchError("job", "http://a.example/1", "timeout", "slow").ok());
+  ASSERT_TRUE(store_->AddFetchError("job", "http://a.example/2", "timeout", "slow").ok());
+  auto errors = store_->FetchErrorCounts("job");
+  ASSERT_TRUE(errors.has_value());
+  EXPECT_EQ(*errors, (std::vector<std::pair<std::string, int64_t>>{{"timeout", 2}}));
+  EXPECT_EQ(store_->FrontierAllSites("job")->size(), 2u);
+  EXPECT_EQ(store_->CrawlJobs()->size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest,

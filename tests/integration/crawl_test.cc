@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <thread>
 
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include "archive/warc_reader.h"
 #include "archive/warc_validator.h"
 #include "capture/fetcher.h"
+#include "core/file.h"
 #include "core/scratch_dir.h"
 #include "store/store.h"
 #include "support/site_server.h"
@@ -243,6 +245,59 @@ TEST_F(CrawlTest, OnionSitesGoThroughTorAndNeverDirect) {
   ASSERT_TRUE(errors.has_value());
   ASSERT_EQ(errors->size(), 1u);
   EXPECT_EQ((*errors)[0].first, "proxy");
+}
+
+TEST_F(CrawlTest, ExpiredSessionStopsTheSiteWithoutArchivingTheLoginPage) {
+  testing::SiteServer site(3);
+  ASSERT_TRUE(WriteFileAtomic(dir_ / "sites.yaml",
+                              "version: 1\nsites:\n  - host: 127.0.0.1\n    session_expired:\n"
+                              "      url_contains: /login\n")
+                  .ok());
+  auto args = Common();
+  for (const char* a : {"crawl", "--job", "members", "--site-config"})
+    args.push_back(a);
+  args.push_back((dir_ / "sites.yaml").string());
+  args.push_back(site.base() + "/members/1.html");
+  int status = RunDragnet(args);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 3) << "exit code 3: a site was stopped";
+  EXPECT_EQ(site.hits()["/login"], 0);
+  auto store = Store();
+  auto captures = store->CapturesForUri(site.base() + "/members/2.html");
+  ASSERT_TRUE(captures.has_value());
+  EXPECT_TRUE(captures->empty()) << "the redirect to the login page is not archived";
+  auto counts = store->FrontierCounts("members");
+  bool queued = false;
+  for (const auto& [state, n] : *counts)
+    queued |= state == "queued" && n == 1;
+  EXPECT_TRUE(queued) << "the page waits for a fresh session";
+}
+
+TEST_F(CrawlTest, RecrawlWritesRevisitRecordsForUnchangedPages) {
+  testing::SiteServer site(4);
+  auto args = Common();
+  for (const char* a : {"crawl", "--job", "again", "--depth", "10"})
+    args.push_back(a);
+  args.push_back(site.base() + "/page/0.html");
+  ASSERT_EQ(WEXITSTATUS(RunDragnet(args)), 0);
+  auto again = args;
+  for (const char* a : {"--recrawl", "--recrawl-hours", "0"})
+    again.push_back(a);
+  ASSERT_EQ(WEXITSTATUS(RunDragnet(again)), 0);
+  EXPECT_EQ(site.hits()["/page/3.html"], 2);
+  auto store = Store();
+  auto captures = store->CapturesForUri(site.base() + "/page/3.html");
+  ASSERT_TRUE(captures.has_value());
+  std::multiset<std::string> types;
+  for (const auto& c : *captures)
+    types.insert(c.record_type);
+  EXPECT_EQ(types.count("response"), 1u);
+  EXPECT_EQ(types.count("revisit"), 1u);
+  for (const auto& file : WarcFiles()) {
+    auto verdict = archive::VerifyWarcFile(file);
+    ASSERT_TRUE(verdict.has_value());
+    EXPECT_EQ(verdict->anomalies.errors(), 0u) << file;
+  }
 }
 
 TEST(FetcherGuard, OnionWithoutSocksIsRefusedBeforeAnyConnection) {

@@ -119,6 +119,20 @@ SiteServer::Reply SiteServer::Answer(const std::string& path) {
     r.body = "<p>robots.txt says no</p>";
     return r;
   }
+  // A members area whose session ends on the second page: a redirect to the login form.
+  if (path == "/members/1.html") {
+    r.body = "<a href='/members/2.html'>more</a>";
+    return r;
+  }
+  if (path == "/members/2.html") {
+    r.status = 302;
+    r.headers["Location"] = "/login?next=/members/2.html";
+    return r;
+  }
+  if (path.rfind("/login", 0) == 0) {
+    r.body = "<form>Please log in</form>";
+    return r;
+  }
   if (path == "/redirect") {
     r.status = 302;
     r.headers["Location"] = "/page/1.html";

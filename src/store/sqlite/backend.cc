@@ -86,6 +86,8 @@ class SqliteStore final : public Store {
                                const std::string& before) override;
   Status AddFetchError(const std::string& job_id, const std::string& url, const std::string& kind,
                        const std::string& message) override;
+  Result<std::vector<std::string>> FrontierAllSites(const std::string& job_id) override;
+  Result<std::vector<CrawlJob>> CrawlJobs() override;
   Result<std::vector<std::pair<std::string, int64_t>>> FetchErrorCounts(
       const std::string& job_id) override;
 
@@ -689,6 +691,32 @@ Status SqliteStore::AddFetchError(const std::string& job_id, const std::string& 
     return Run("INSERT INTO fetch_errors (job_id, url, kind, message, at) VALUES (?, ?, ?, ?, ?)",
                job_id, url, kind, message, at);
   });
+}
+
+Result<std::vector<std::string>> SqliteStore::FrontierAllSites(const std::string& job_id) {
+  DRAGNET_ASSIGN_OR_RETURN(
+      auto rows,
+      Groups("SELECT DISTINCT site, 0 FROM frontier WHERE job_id = ? ORDER BY site", job_id));
+  std::vector<std::string> out;
+  for (auto& row : rows) {
+    out.push_back(std::move(row.first));
+  }
+  return out;
+}
+
+Result<std::vector<CrawlJob>> SqliteStore::CrawlJobs() {
+  DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                           Prepare("SELECT id, created, config FROM crawl_jobs ORDER BY created"));
+  std::vector<CrawlJob> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    out.push_back({Text(stmt, 0), Text(stmt, 1), Text(stmt, 2)});
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) {
+    return SqlError(rc, "reading crawl jobs");
+  }
+  return out;
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::FetchErrorCounts(
