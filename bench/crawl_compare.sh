@@ -2,12 +2,16 @@
 # Crawl throughput: `dragnet crawl` (gzip WARC, SHA-256, store) against
 # `wget --recursive --warc-file` on the same local site served by nginx, in one run.
 #
-#   bench/crawl_compare.sh [BUILD_DIR] [PAGES]
-# Needs nginx and wget (scripts/setup --bench). Prints pages/s for both, the ratio, and
-# Dragnet's peak memory.
+#   bench/crawl_compare.sh [BUILD_DIR] [PAGES] [SLOW_PAGES]
+# Needs nginx and wget (scripts/setup --bench). Two runs, each tool on the same site:
+#  1. PAGES pages (default 20000) at loopback speed: raw per-page cost (CPU bound);
+#  2. SLOW_PAGES pages (default 1000) from a server limited to 200 KB/s per connection, as a
+#     Tor circuit or a far-away market delivers: what concurrency buys.
+# Prints pages/s for both, the ratios, and Dragnet's peak memory.
 set -euo pipefail
 build=${1:-build/release}
 pages=${2:-20000}
+slow_pages=${3:-1000}
 here=$(cd "$(dirname "$0")" && pwd)
 dragnet="$build/dragnet"
 [[ -x $dragnet ]] || { echo "crawl_compare: $dragnet not built" >&2; exit 1; }
@@ -17,23 +21,28 @@ nginx_pid=""
 cleanup() { [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-# A site of $pages listing pages (about 12 KiB each) that link forward and across.
-mkdir -p "$work/site/listing"
-awk -v n="$pages" -v dir="$work/site/listing" 'BEGIN {
-  filler = "";
-  for (k = 0; k < 120; k++) filler = filler "Mephedrone 4-MMC crystals 1g 40$ 5g 180$ shipping EU escrow ";
-  for (i = 0; i < n; i++) {
-    f = dir "/" i ".html";
-    printf "<html><head><title>Listing %d</title></head><body><h1>Listing %d</h1>", i, i > f;
-    for (j = 1; j <= 3; j++) printf "<a href=\"%d.html\">next %d</a> ", (i + j) % n, j > f;
-    printf "<a href=\"%d.html\">related</a> <a href=\"/listing/%d.html\">vendor</a>", (i * 7919) % n, (i * 104729 + 13) % n > f;
-    printf "<p>%s</p></body></html>\n", filler > f;
-    close(f);
-  }
-}'
-echo '<a href="listing/0.html">start</a>' > "$work/site/index.html"
-chmod 755 "$work" && chmod -R a+rX "$work/site"  # nginx workers run unprivileged
+# A site of N listing pages (about 12 KiB each) that link forward and across.
+make_site() {  # make_site DIR N
+  mkdir -p "$1/listing"
+  awk -v n="$2" -v dir="$1/listing" 'BEGIN {
+    filler = "";
+    for (k = 0; k < 120; k++) filler = filler "Mephedrone 4-MMC crystals 1g 40$ 5g 180$ shipping EU escrow ";
+    for (i = 0; i < n; i++) {
+      f = dir "/" i ".html";
+      printf "<html><head><title>Listing %d</title></head><body><h1>Listing %d</h1>", i, i > f;
+      for (j = 1; j <= 3; j++) printf "<a href=\"%d.html\">next %d</a> ", (i + j) % n, j > f;
+      printf "<a href=\"%d.html\">related</a> <a href=\"/listing/%d.html\">vendor</a>", (i * 7919) % n, (i * 104729 + 13) % n > f;
+      printf "<p>%s</p></body></html>\n", filler > f;
+      close(f);
+    }
+  }'
+  echo '<a href="listing/0.html">start</a>' > "$1/index.html"
+}
+make_site "$work/site" "$pages"
+make_site "$work/slow" "$slow_pages"
+chmod 755 "$work" && chmod -R a+rX "$work/site" "$work/slow"  # nginx workers run unprivileged
 port=$((20000 + RANDOM % 20000))
+slow_port=$((port + 1))
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
@@ -45,6 +54,7 @@ http {
   default_type text/html;
   keepalive_requests 100000;
   server { listen 127.0.0.1:$port; root $work/site; }
+  server { listen 127.0.0.1:$slow_port; root $work/slow; limit_rate 200k; }
 }
 CONF
 nginx -c "$work/nginx.conf" -p "$work" &
@@ -52,20 +62,29 @@ nginx_pid=$!
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
 now() { date +%s.%N; }
-t0=$(now)
-"$dragnet" -q --db "$work/d.db" --archive "$work/d-archive" crawl --depth 1000000 \
-  --concurrency 64 --per-site 64 "http://127.0.0.1:$port/" > "$work/dragnet.out"
-t1=$(now)
-(cd "$work" && wget -q --recursive --level=inf --no-parent -e robots=off --delete-after \
-  --warc-file=wget "http://127.0.0.1:$port/" || true)
-t2=$(now)
-ours=$(grep -o '^job [^:]*: [0-9]*' "$work/dragnet.out" | awk '{print $NF}')
-theirs=$(zcat "$work/wget.warc.gz" | grep -c '^WARC-Type: response' || true)
-rss=$(grep -o 'peak memory [0-9.]* MiB' "$work/dragnet.out" | awk '{print $3}')
-awk -v o="$ours" -v t="$theirs" -v a="$t0" -v b="$t1" -v c="$t2" -v rss="$rss" 'BEGIN {
-  d = b - a; w = c - b;
-  printf "%-36s %8s %9s %10s\n", "crawl of a local nginx site", "pages", "seconds", "pages/s";
-  printf "%-36s %8d %9.1f %10.0f   (peak memory %s MiB)\n", "dragnet crawl (gzip WARC, SHA-256)", o, d, o / d, rss;
-  printf "%-36s %8d %9.1f %10.0f\n", "wget --recursive --warc-file", t, w, t / w;
-  printf "ratio: %.1fx\n", (o / d) / (t / w);
-}'
+# run_pair NAME PORT: both tools on one site; prints a table row each and the ratio.
+run_pair() {
+  local name=$1 p=$2
+  rm -rf "$work/d.db"* "$work/d-archive" "$work"/wget.warc.gz "$work/127.0.0.1:$p"
+  local t0 t1 t2
+  t0=$(now)
+  "$dragnet" -q --db "$work/d.db" --archive "$work/d-archive" crawl --depth 1000000 \
+    --concurrency 64 --per-site 64 "http://127.0.0.1:$p/" > "$work/dragnet.out"
+  t1=$(now)
+  (cd "$work" && wget -q --recursive --level=inf --no-parent -e robots=off --delete-after \
+    --warc-file=wget "http://127.0.0.1:$p/" || true)
+  t2=$(now)
+  local ours theirs rss
+  ours=$(grep -o '^job [^:]*: [0-9]*' "$work/dragnet.out" | awk '{print $NF}')
+  theirs=$(zcat "$work/wget.warc.gz" | grep -c '^WARC-Type: response' || true)
+  rss=$(grep -o 'peak memory [0-9.]* MiB' "$work/dragnet.out" | awk '{print $3}')
+  awk -v name="$name" -v o="$ours" -v t="$theirs" -v a="$t0" -v b="$t1" -v c="$t2" -v rss="$rss" 'BEGIN {
+    d = b - a; w = c - b;
+    printf "%-44s %8s %9s %10s\n", name, "pages", "seconds", "pages/s";
+    printf "  %-42s %8d %9.1f %10.0f   (peak memory %s MiB)\n", "dragnet crawl (gzip WARC, SHA-256, store)", o, d, o / d, rss;
+    printf "  %-42s %8d %9.1f %10.0f\n", "wget --recursive --warc-file", t, w, t / w;
+    printf "  ratio: %.1fx\n", (o / d) / (t / w);
+  }'
+}
+run_pair "local nginx, loopback speed" "$port"
+run_pair "local nginx, 200 KB/s per connection" "$slow_port"

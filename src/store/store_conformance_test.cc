@@ -584,6 +584,7 @@ TEST_P(StoreConformanceTest, FetchErrorsAreCountedByKindPerJob) {
   ASSERT_TRUE(store_->AddFetchError("j", "http://a.onion/1", "timeout", "30 s").ok());
   ASSERT_TRUE(store_->AddFetchError("j", "http://a.onion/2", "timeout", "30 s").ok());
   ASSERT_TRUE(store_->AddFetchError("j", "http://a.onion/3", "tls", "bad certificate").ok());
+  ASSERT_TRUE(store_->EnsureCrawlJob({"other", "2026-11-22T10:00:00Z", ""}).has_value());
   ASSERT_TRUE(store_->AddFetchError("other", "http://b.onion/", "dns", "").ok());
   using Counts = std::vector<std::pair<std::string, int64_t>>;
   auto counts = store_->FetchErrorCounts("j");

@@ -264,6 +264,15 @@ Status SqliteStore::Migrate() {
   for (int next = version + 1; next <= target; ++next) {
     // Each migration and its version bump commit together or not at all.
     DRAGNET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    // Another process may have migrated while we waited for the write lock.
+    auto current = UserVersion();
+    if (!current.has_value() || *current >= next) {
+      (void)Exec("ROLLBACK");
+      if (!current.has_value()) {
+        return std::move(current).error();
+      }
+      continue;
+    }
     Status applied = Exec(migrations[static_cast<size_t>(next - 1)]);
     if (applied.ok())
       applied = Exec("PRAGMA user_version = " + std::to_string(next));

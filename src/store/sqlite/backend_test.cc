@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/file.h"
@@ -78,6 +79,25 @@ TEST_F(SqliteBackendTest, NewerSchemaIsRefusedWithBothVersions) {
   ASSERT_FALSE(store.has_value());
   EXPECT_NE(store.error().message().find("999"), std::string::npos);
   EXPECT_NE(store.error().message().find("dragnet.db"), std::string::npos);
+}
+
+TEST_F(SqliteBackendTest, ProcessesOpeningANewDatabaseTogetherAllSucceed) {
+  // Several dragnet processes started at once on a fresh database race to migrate it.
+  for (int round = 0; round < 5; ++round) {
+    auto path = dir_ / ("race" + std::to_string(round) + ".db");
+    std::vector<pid_t> children;
+    for (int i = 0; i < 4; ++i) {
+      pid_t pid = ::fork();
+      if (pid == 0)
+        ::_exit(OpenSqliteStore(path).has_value() ? 0 : 1);
+      children.push_back(pid);
+    }
+    for (pid_t pid : children) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "round " << round;
+    }
+  }
 }
 
 TEST_F(SqliteBackendTest, DefaultPathFollowsTheEnvironment) {
