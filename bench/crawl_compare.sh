@@ -5,8 +5,8 @@
 #   bench/crawl_compare.sh [BUILD_DIR] [PAGES] [SLOW_PAGES]
 # Needs nginx and wget (scripts/setup --bench). Two runs, each tool on the same site:
 #  1. PAGES pages (default 20000) at loopback speed: raw per-page cost (CPU bound);
-#  2. SLOW_PAGES pages (default 1000) from a server limited to 200 KB/s per connection, as a
-#     Tor circuit or a far-away market delivers: what concurrency buys.
+#  2. SLOW_PAGES pages (default 1000) from a server that takes 50 ms per page, as a far-away
+#     market or a Tor circuit does (bench/site_server, libmicrohttpd): what concurrency buys.
 # Prints pages/s for both, the ratios, and Dragnet's peak memory.
 set -euo pipefail
 build=${1:-build/release}
@@ -18,7 +18,12 @@ dragnet="$build/dragnet"
 command -v nginx >/dev/null || { echo "crawl_compare: nginx missing (scripts/setup --bench)" >&2; exit 1; }
 work=$(mktemp -d)
 nginx_pid=""
-cleanup() { [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"; }
+slow_pid=""
+cleanup() {
+  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null
+  [[ -n $slow_pid ]] && kill "$slow_pid" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # A site of N listing pages (about 12 KiB each) that link forward and across.
@@ -39,10 +44,9 @@ make_site() {  # make_site DIR N
   echo '<a href="listing/0.html">start</a>' > "$1/index.html"
 }
 make_site "$work/site" "$pages"
-make_site "$work/slow" "$slow_pages"
-chmod 755 "$work" && chmod -R a+rX "$work/site" "$work/slow"  # nginx workers run unprivileged
+chmod 755 "$work" && chmod -R a+rX "$work/site"  # nginx workers run unprivileged
 port=$((20000 + RANDOM % 20000))
-slow_port=$((port + 1))
+
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
@@ -54,7 +58,6 @@ http {
   default_type text/html;
   keepalive_requests 100000;
   server { listen 127.0.0.1:$port; root $work/site; }
-  server { listen 127.0.0.1:$slow_port; root $work/slow; limit_rate 200k; }
 }
 CONF
 nginx -c "$work/nginx.conf" -p "$work" &
@@ -64,15 +67,15 @@ for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
 now() { date +%s.%N; }
 # run_pair NAME PORT: both tools on one site; prints a table row each and the ratio.
 run_pair() {
-  local name=$1 p=$2
+  local name=$1 p=$2 start=$3
   rm -rf "$work/d.db"* "$work/d-archive" "$work"/wget.warc.gz "$work/127.0.0.1:$p"
   local t0 t1 t2
   t0=$(now)
   "$dragnet" -q --db "$work/d.db" --archive "$work/d-archive" crawl --depth 1000000 \
-    --concurrency 64 --per-site 64 "http://127.0.0.1:$p/" > "$work/dragnet.out"
+    --concurrency 64 --per-site 64 "http://127.0.0.1:$p$start" > "$work/dragnet.out"
   t1=$(now)
   (cd "$work" && wget -q --recursive --level=inf --no-parent -e robots=off --delete-after \
-    --warc-file=wget "http://127.0.0.1:$p/" || true)
+    --warc-file=wget "http://127.0.0.1:$p$start" || true)
   t2=$(now)
   local ours theirs rss
   ours=$(grep -o '^job [^:]*: [0-9]*' "$work/dragnet.out" | awk '{print $NF}')
@@ -86,5 +89,12 @@ run_pair() {
     printf "  ratio: %.1fx\n", (o / d) / (t / w);
   }'
 }
-run_pair "local nginx, loopback speed" "$port"
-run_pair "local nginx, 200 KB/s per connection" "$slow_port"
+run_pair "local nginx, loopback speed" "$port" /
+if [[ -x $build/bench/site_server ]]; then
+  coproc SLOW { exec "$build/bench/site_server" "$slow_pages" 50; }
+  slow_pid=$SLOW_PID
+  read -r slow_port <&"${SLOW[0]}"
+  run_pair "server answering in 50 ms per page" "$slow_port" /page/0.html
+else
+  echo "(no $build/bench/site_server: configure with -DDRAGNET_TESTS=ON for the latency run)"
+fi

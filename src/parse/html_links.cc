@@ -1,8 +1,8 @@
 #include "parse/html_links.h"
 
-#include <libxml/HTMLparser.h>
-
 #include <cstring>
+
+#include <libxml/HTMLparser.h>
 
 namespace dragnet::parse {
 namespace {
@@ -19,23 +19,30 @@ struct LinkCollector {
 const char* LinkAttribute(const char* tag) {
   switch (tag[0]) {
     case 'a':
-      if (std::strcmp(tag, "a") == 0 || std::strcmp(tag, "area") == 0) return "href";
+      if (std::strcmp(tag, "a") == 0 || std::strcmp(tag, "area") == 0)
+        return "href";
       break;
     case 'b':
-      if (std::strcmp(tag, "base") == 0) return "href";
+      if (std::strcmp(tag, "base") == 0)
+        return "href";
       break;
     case 'l':
-      if (std::strcmp(tag, "link") == 0) return "href";
+      if (std::strcmp(tag, "link") == 0)
+        return "href";
       break;
     case 'i':
-      if (std::strcmp(tag, "img") == 0 || std::strcmp(tag, "iframe") == 0) return "src";
+      if (std::strcmp(tag, "img") == 0 || std::strcmp(tag, "iframe") == 0)
+        return "src";
       break;
     case 's':
-      if (std::strcmp(tag, "script") == 0 || std::strcmp(tag, "source") == 0) return "src";
+      if (std::strcmp(tag, "script") == 0 || std::strcmp(tag, "source") == 0)
+        return "src";
       break;
     case 'f':
-      if (std::strcmp(tag, "frame") == 0) return "src";
-      if (std::strcmp(tag, "form") == 0) return "action";
+      if (std::strcmp(tag, "frame") == 0)
+        return "src";
+      if (std::strcmp(tag, "form") == 0)
+        return "action";
       break;
     default:
       break;
@@ -46,16 +53,21 @@ const char* LinkAttribute(const char* tag) {
 void OnStartElement(void* user, const xmlChar* name, const xmlChar** attributes) {
   auto* ctxt = static_cast<htmlParserCtxtPtr>(user);
   auto* collector = static_cast<LinkCollector*>(ctxt->_private);
-  if (attributes == nullptr || collector->links.size() >= collector->max_links) return;
+  if (attributes == nullptr || collector->links.size() >= collector->max_links)
+    return;
   const char* tag = reinterpret_cast<const char*>(name);
   const char* wanted = LinkAttribute(tag);
-  if (wanted == nullptr) return;
+  if (wanted == nullptr)
+    return;
   for (size_t i = 0; attributes[i] != nullptr; i += 2) {
-    if (std::strcmp(reinterpret_cast<const char*>(attributes[i]), wanted) != 0) continue;
+    if (std::strcmp(reinterpret_cast<const char*>(attributes[i]), wanted) != 0)
+      continue;
     const char* value = reinterpret_cast<const char*>(attributes[i + 1]);
-    if (value == nullptr || *value == '\0') return;
+    if (value == nullptr || *value == '\0')
+      return;
     if (std::strcmp(tag, "base") == 0) {
-      if (collector->base.empty()) collector->base = value;
+      if (collector->base.empty())
+        collector->base = value;
     } else {
       collector->links.emplace_back(value);
     }
@@ -68,12 +80,14 @@ void OnStartElement(void* user, const xmlChar* name, const xmlChar** attributes)
 std::vector<std::string> ExtractLinks(std::string_view html, size_t max_links) {
   LinkCollector collector;
   collector.max_links = max_links;
-  if (html.empty()) return {};
+  if (html.empty())
+    return {};
   htmlSAXHandler sax{};
   sax.startElement = OnStartElement;
   htmlParserCtxtPtr ctxt =
       htmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, nullptr, XML_CHAR_ENCODING_UTF8);
-  if (ctxt == nullptr) return {};
+  if (ctxt == nullptr)
+    return {};
   ctxt->_private = &collector;
   ctxt->userData = ctxt;
   htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
@@ -86,7 +100,8 @@ std::vector<std::string> ExtractLinks(std::string_view html, size_t max_links) {
   }
   htmlParseChunk(ctxt, html.data(), static_cast<int>(html.size()), 1);
   htmlFreeParserCtxt(ctxt);
-  if (!collector.base.empty()) collector.links.insert(collector.links.begin(), collector.base);
+  if (!collector.base.empty())
+    collector.links.insert(collector.links.begin(), collector.base);
   return collector.links;
 }
 
