@@ -36,6 +36,7 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit
 void RegisterStatsCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 void RegisterCrawlCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 void RegisterSampleCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
+void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 
 // The key from --signing-key or $DRAGNET_SIGNING_KEY; nullopt when none is configured.
 Result<std::optional<archive::SigningKey>> LoadConfiguredSigningKey(const GlobalOptions& options);

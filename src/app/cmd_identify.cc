@@ -1,0 +1,705 @@
+// dragnet identify: substances, classes, quantities, prices and categories of documents;
+// dragnet eval identify: precision, recall and F1 on labelled data;
+// dragnet lexicon check|stats: validate and count the lexicon.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+#include <zlib.h>
+
+#include "app/commands.h"
+#include "app/csv.h"
+#include "archive/warc_reader.h"
+#include "core/file.h"
+#include "core/progress.h"
+#include "identify/identifier.h"
+#include "parse/html_text.h"
+
+namespace dragnet::app {
+namespace {
+
+struct IdentifyOptions {
+  std::vector<std::string> inputs;
+  bool lines = false;
+  std::string csv_column;
+  std::string format = "jsonl";
+  std::string date;
+  std::string lexicon;
+  std::string rates;
+  bool no_cache = false;
+};
+
+Result<std::unique_ptr<identify::Identifier>> MakeIdentifier(const IdentifyOptions& o) {
+  identify::IdentifierOptions options;
+  options.lexicon_dir = o.lexicon;
+  options.rates_file = o.rates;
+  options.use_cache = !o.no_cache;
+  return identify::Identifier::Create(options);
+}
+
+Result<std::string> ReadInput(const std::string& input) {
+  if (input == "-") {
+    std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    if (std::cin.bad())
+      return IoError("reading standard input failed");
+    return data;
+  }
+  return ReadFile(input);
+}
+
+bool LooksLikeHtml(std::string_view path, std::string_view data) {
+  auto ends = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix;
+  };
+  if (ends(".html") || ends(".htm") || ends(".xhtml"))
+    return true;
+  std::string head(data.substr(0, 512));
+  std::transform(head.begin(), head.end(), head.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return head.find("<!doctype html") != std::string::npos ||
+         head.find("<html") != std::string::npos || head.find("<body") != std::string::npos;
+}
+
+bool IsWarcPath(std::string_view path) {
+  return path.ends_with(".warc") || path.ends_with(".warc.gz");
+}
+
+// The body of an HTTP response block, decoded when it was sent gzip- or deflate-encoded (the
+// WARC keeps the bytes as received). nullopt when the body cannot be decoded.
+std::optional<std::string> HttpBody(std::string_view block, std::string* content_type) {
+  size_t blank = block.find("\r\n\r\n");
+  size_t skip = 4;
+  if (blank == std::string_view::npos) {
+    blank = block.find("\n\n");
+    skip = 2;
+  }
+  if (blank == std::string_view::npos)
+    return std::nullopt;
+  std::string_view head = block.substr(0, blank);
+  std::string_view body = block.substr(blank + skip);
+  std::string lower(head);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (size_t at = lower.find("\ncontent-type:"); at != std::string::npos) {
+    size_t end = lower.find('\n', at + 1);
+    *content_type = lower.substr(at + 14, end == std::string::npos ? end : end - at - 14);
+  }
+  bool gzip = lower.find("\ncontent-encoding: gzip") != std::string::npos ||
+              lower.find("\ncontent-encoding: deflate") != std::string::npos;
+  if (!gzip)
+    return std::string(body);
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 32) != Z_OK)
+    return std::nullopt;  // gzip or zlib header
+  std::string out;
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+  stream.avail_in = static_cast<uInt>(body.size());
+  char buffer[65536];
+  int status = Z_OK;
+  while (status == Z_OK && out.size() < (size_t{64} << 20)) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof(buffer);
+    status = inflate(&stream, Z_NO_FLUSH);
+    out.append(buffer, sizeof(buffer) - stream.avail_out);
+    if (stream.avail_out != 0 && status == Z_OK)
+      break;
+  }
+  inflateEnd(&stream);
+  if (status != Z_STREAM_END && status != Z_OK)
+    return std::nullopt;
+  return out;
+}
+
+class Runner {
+ public:
+  Runner(const identify::Identifier& identifier, identify::IdentifierSession& session,
+         const IdentifyOptions& options, bool quiet)
+      : identifier_(identifier),
+        session_(session),
+        options_(options),
+        progress_("identify", quiet) {}
+
+  Status Document(const nlohmann::json& id, std::string_view text) {
+    DRAGNET_RETURN_IF_ERROR(session_.Identify(text, options_.date, result_));
+    ++documents_;
+    bytes_ += text.size();
+    if (options_.format == "table") {
+      std::string substances;
+      for (const auto& f : result_.substances) {
+        const auto& name = identifier_.lexicon().names[static_cast<size_t>(f.name)];
+        substances += (substances.empty() ? "" : ",") +
+                      identifier_.lexicon().substances[static_cast<size_t>(name.substance)].id;
+      }
+      std::string classes;
+      for (const auto& c : result_.classes)
+        classes += (classes.empty() ? "" : ",") + c;
+      std::string ppg;
+      if (!result_.price_per_unit.empty()) {
+        char buffer[64];
+        std::snprintf(buffer, sizeof(buffer), "%.2f USD/%s", result_.price_per_unit[0].usd,
+                      result_.price_per_unit[0].per.c_str());
+        ppg = buffer;
+      }
+      std::string id_text = id.is_string() ? id.get<std::string>() : id.dump();
+      std::printf("%-12s %-13s %-28s %-30s %s\n", id_text.c_str(), result_.category.c_str(),
+                  classes.c_str(), substances.c_str(), ppg.c_str());
+    } else {
+      nlohmann::json out = identifier_.ToJson(result_, text);
+      out["id"] = id;
+      std::string line = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      std::fwrite(line.data(), 1, line.size(), stdout);
+      std::fputc('\n', stdout);
+    }
+    progress_.Update(documents_, bytes_);
+    return Status::Ok();
+  }
+
+  Status Input(const std::string& input) {
+    if (input != "-" && std::filesystem::is_directory(input)) {
+      std::vector<std::filesystem::path> files;
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(input)) {
+        if (entry.is_regular_file())
+          files.push_back(entry.path());
+      }
+      std::sort(files.begin(), files.end());
+      for (const auto& file : files)
+        DRAGNET_RETURN_IF_ERROR(Input(file.string()));
+      return Status::Ok();
+    }
+    if (input != "-" && IsWarcPath(input))
+      return Warc(input);
+    DRAGNET_ASSIGN_OR_RETURN(std::string data, ReadInput(input));
+    if (!options_.csv_column.empty())
+      return Csv(input, data);
+    if (options_.lines) {
+      size_t start = 0;
+      int64_t number = 0;
+      while (start < data.size()) {
+        size_t stop = data.find('\n', start);
+        if (stop == std::string::npos)
+          stop = data.size();
+        ++number;
+        std::string_view line(data.data() + start, stop - start);
+        if (!line.empty() && line.back() == '\r')
+          line.remove_suffix(1);
+        DRAGNET_RETURN_IF_ERROR(Document(number, line));
+        start = stop + 1;
+      }
+      return Status::Ok();
+    }
+    if (LooksLikeHtml(input, data)) {
+      parse::HtmlText page = parse::ExtractText(data);
+      return Document(input, page.text);
+    }
+    return Document(input, data);
+  }
+
+  Status Csv(const std::string& input, const std::string& data) {
+    CsvReader reader(data);
+    std::vector<std::string> row;
+    if (!reader.Next(row))
+      return Status::Ok();
+    auto column = std::find(row.begin(), row.end(), options_.csv_column);
+    if (column == row.end()) {
+      return InvalidArgument(input + ":1: no column `" + options_.csv_column + "` in the header");
+    }
+    auto index = static_cast<size_t>(column - row.begin());
+    int64_t number = 0;
+    while (reader.Next(row)) {
+      ++number;
+      if (index >= row.size()) {
+        std::fprintf(stderr, "dragnet: %s:%d: row has no `%s` field; skipped\n", input.c_str(),
+                     reader.line(), options_.csv_column.c_str());
+        continue;
+      }
+      DRAGNET_RETURN_IF_ERROR(Document(number, row[index]));
+    }
+    if (reader.unterminated()) {
+      std::fprintf(stderr, "dragnet: %s:%d: unterminated quoted field at the end of the file\n",
+                   input.c_str(), reader.line());
+    }
+    return Status::Ok();
+  }
+
+  Status Warc(const std::string& path) {
+    model::AnomalyLog anomalies;
+    DRAGNET_ASSIGN_OR_RETURN(auto reader, archive::WarcReader::Open(path, anomalies));
+    while (true) {
+      DRAGNET_ASSIGN_OR_RETURN(bool more, reader->Next());
+      if (!more)
+        break;
+      const auto& header = reader->header();
+      if (header.type != archive::WarcType::kResponse &&
+          header.type != archive::WarcType::kResource) {
+        continue;
+      }
+      auto block = reader->ReadBlockToString(uint64_t{64} << 20);
+      if (!block.has_value())
+        continue;  // oversized or truncated: reported by the reader
+      std::string content_type(header.fields.Get("Content-Type").value_or(""));
+      std::string text = *block;
+      if (header.type == archive::WarcType::kResponse &&
+          content_type.find("application/http") != std::string::npos) {
+        std::string http_type;
+        auto body = HttpBody(*block, &http_type);
+        if (!body)
+          continue;
+        text = std::move(*body);
+        content_type = http_type;
+      }
+      bool textual = content_type.empty() || content_type.find("text/") != std::string::npos ||
+                     content_type.find("json") != std::string::npos ||
+                     content_type.find("html") != std::string::npos;
+      if (!textual)
+        continue;
+      if (content_type.find("html") != std::string::npos || LooksLikeHtml("", text)) {
+        text = parse::ExtractText(text).text;
+      }
+      nlohmann::json id = {{"record", header.fields.Get("WARC-Record-ID").value_or("")},
+                           {"uri", header.fields.Get("WARC-Target-URI").value_or("")},
+                           {"offset", header.offset}};
+      DRAGNET_RETURN_IF_ERROR(Document(id, text));
+    }
+    for (const auto& anomaly : anomalies.items()) {
+      std::fprintf(stderr, "dragnet: %s @%llu: %s: %s\n", path.c_str(),
+                   static_cast<unsigned long long>(anomaly.offset), anomaly.kind.c_str(),
+                   anomaly.detail.c_str());
+    }
+    return Status::Ok();
+  }
+
+  void Finish() { progress_.Finish(documents_, bytes_); }
+
+ private:
+  const identify::Identifier& identifier_;
+  identify::IdentifierSession& session_;
+  const IdentifyOptions& options_;
+  Progress progress_;
+  identify::Identification result_;
+  uint64_t documents_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+int RunIdentify(const GlobalOptions& global, const IdentifyOptions& options) {
+  auto identifier = MakeIdentifier(options);
+  if (!identifier.has_value()) {
+    PrintError(identifier.error().message());
+    return 1;
+  }
+  auto session = (*identifier)->NewSession();
+  if (!session.has_value()) {
+    PrintError(session.error().message());
+    return 1;
+  }
+  Runner runner(**identifier, **session, options, global.quiet);
+  std::vector<std::string> inputs = options.inputs;
+  if (inputs.empty())
+    inputs.push_back("-");
+  for (const auto& input : inputs) {
+    if (Status status = runner.Input(input); !status.ok()) {
+      PrintError(input + ": " + status.error().message());
+      return 1;
+    }
+  }
+  runner.Finish();
+  return 0;
+}
+
+// ---- eval identify ----
+
+struct EvalOptions {
+  IdentifyOptions identify;
+  std::string labels;
+  std::string text_column;
+  std::string label_column;
+  std::string map;
+  double min_drug_f1 = 0;
+  double min_macro_f1 = 0;
+  int show_errors = 0;
+};
+
+// What a label means: a set of acceptable classes, "any" drug class, or "none" (not drugs).
+struct Expected {
+  bool drug = false;
+  std::vector<std::string> classes;  // empty with drug = any class
+};
+
+Result<std::map<std::string, Expected>> LoadLabelMap(const std::string& path, Expected* fallback) {
+  std::map<std::string, Expected> map;
+  try {
+    YAML::Node root = YAML::LoadFile(path);
+    auto parse = [&](const YAML::Node& node) -> Result<Expected> {
+      Expected expected;
+      std::vector<std::string> values;
+      if (node.IsSequence()) {
+        for (const auto& v : node)
+          values.push_back(v.Scalar());
+      } else {
+        values.push_back(node.Scalar());
+      }
+      if (values.size() == 1 && values[0] == "none")
+        return expected;
+      expected.drug = true;
+      if (values.size() == 1 && values[0] == "any")
+        return expected;
+      for (const auto& v : values) {
+        if (!identify::IsClassId(v)) {
+          return InvalidArgument(path + ":" + std::to_string(node.Mark().line + 1) +
+                                 ": unknown class `" + v + "`");
+        }
+        expected.classes.push_back(v);
+      }
+      return expected;
+    };
+    if (root["default"]) {
+      DRAGNET_ASSIGN_OR_RETURN(*fallback, parse(root["default"]));
+    }
+    for (const auto& entry : root["labels"]) {
+      DRAGNET_ASSIGN_OR_RETURN(Expected expected, parse(entry.second));
+      map[entry.first.Scalar()] = expected;
+    }
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  return map;
+}
+
+struct Counts {
+  int64_t tp = 0, fp = 0, fn = 0;
+  double Precision() const { return tp + fp == 0 ? 0 : static_cast<double>(tp) / (tp + fp); }
+  double Recall() const { return tp + fn == 0 ? 0 : static_cast<double>(tp) / (tp + fn); }
+  double F1() const {
+    double p = Precision(), r = Recall();
+    return p + r == 0 ? 0 : 2 * p * r / (p + r);
+  }
+};
+
+std::vector<std::string> SplitComma(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    out.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+int RunEvalIdentify(const EvalOptions& options) {
+  auto data = ReadFile(options.labels);
+  if (!data.has_value()) {
+    PrintError(data.error().message());
+    return 1;
+  }
+  Expected fallback;
+  std::map<std::string, Expected> label_map;
+  if (!options.map.empty()) {
+    auto loaded = LoadLabelMap(options.map, &fallback);
+    if (!loaded.has_value()) {
+      PrintError(loaded.error().message());
+      return 1;
+    }
+    label_map = std::move(*loaded);
+  }
+  auto identifier = MakeIdentifier(options.identify);
+  if (!identifier.has_value()) {
+    PrintError(identifier.error().message());
+    return 1;
+  }
+  auto session = (*identifier)->NewSession();
+  if (!session.has_value()) {
+    PrintError(session.error().message());
+    return 1;
+  }
+  CsvReader reader(*data);
+  std::vector<std::string> row;
+  if (!reader.Next(row)) {
+    PrintError(options.labels + ": empty file");
+    return 1;
+  }
+  auto find_column = [&](const std::string& name) -> std::optional<size_t> {
+    auto it = std::find(row.begin(), row.end(), name);
+    if (it == row.end())
+      return std::nullopt;
+    return static_cast<size_t>(it - row.begin());
+  };
+  auto text_index = find_column(options.text_column);
+  if (!text_index) {
+    PrintError(options.labels + ":1: no column `" + options.text_column + "`");
+    return 1;
+  }
+  std::vector<size_t> label_indexes;
+  for (const auto& name : SplitComma(options.label_column)) {
+    auto index = find_column(name);
+    if (!index) {
+      PrintError(options.labels + ":1: no column `" + name + "`");
+      return 1;
+    }
+    label_indexes.push_back(*index);
+  }
+
+  Counts drug;
+  std::map<std::string, Counts> per_class;
+  std::map<std::string, std::map<std::string, int64_t>> confusion;
+  std::set<std::string> unmapped;
+  int64_t rows = 0;
+  int shown = 0;
+  identify::Identification result;
+  while (reader.Next(row)) {
+    size_t needed =
+        std::max(*text_index, *std::max_element(label_indexes.begin(), label_indexes.end()));
+    if (row.size() <= needed)
+      continue;
+    ++rows;
+    std::string label;
+    for (size_t i = 0; i < label_indexes.size(); ++i) {
+      label += (i ? "/" : "") + row[label_indexes[i]];
+    }
+    Expected expected;
+    if (options.map.empty()) {
+      if (label != "none") {
+        expected.drug = true;
+        expected.classes.push_back(label);
+      }
+    } else if (auto it = label_map.find(label); it != label_map.end()) {
+      expected = it->second;
+    } else {
+      expected = fallback;
+      unmapped.insert(label);
+    }
+    if (Status status = (*session)->Identify(row[*text_index], "", result); !status.ok()) {
+      PrintError(status.error().message());
+      return 1;
+    }
+    bool predicted_drug = result.category == "drugs";
+    std::string predicted =
+        predicted_drug && !result.primary_class.empty() ? result.primary_class : "none";
+    if (predicted_drug && expected.drug)
+      ++drug.tp;
+    if (predicted_drug && !expected.drug)
+      ++drug.fp;
+    if (!predicted_drug && expected.drug)
+      ++drug.fn;
+    bool error = predicted_drug != expected.drug;
+    if (!expected.drug || !expected.classes.empty()) {
+      std::string gold = expected.drug ? expected.classes.front() : "none";
+      bool correct = (!expected.drug && predicted == "none") ||
+                     std::find(expected.classes.begin(), expected.classes.end(), predicted) !=
+                         expected.classes.end();
+      if (correct && expected.drug) {
+        ++per_class[predicted].tp;
+        predicted = gold;  // an accepted alternative counts on the diagonal
+      } else if (!correct) {
+        error = true;
+        if (expected.drug)
+          ++per_class[gold].fn;
+        if (predicted != "none")
+          ++per_class[predicted].fp;
+      }
+      ++confusion[gold][predicted];
+    }
+    if (error && shown < options.show_errors) {
+      ++shown;
+      std::printf("  miss: [%s -> %s/%s] %s\n", label.c_str(), result.category.c_str(),
+                  result.primary_class.c_str(), row[*text_index].substr(0, 100).c_str());
+    }
+  }
+
+  std::printf("eval identify: %s (%lld rows)\n", options.labels.c_str(),
+              static_cast<long long>(rows));
+  std::printf("%-24s %9s %9s %9s %8s\n", "", "precision", "recall", "F1", "support");
+  std::printf("%-24s %9.3f %9.3f %9.3f %8lld\n", "drug vs non-drug", drug.Precision(),
+              drug.Recall(), drug.F1(), static_cast<long long>(drug.tp + drug.fn));
+  double macro = 0;
+  int classes = 0;
+  Counts micro;
+  for (const auto& [class_id, counts] : per_class) {
+    int64_t support = counts.tp + counts.fn;
+    std::printf("  %-22s %9.3f %9.3f %9.3f %8lld\n", class_id.c_str(), counts.Precision(),
+                counts.Recall(), counts.F1(), static_cast<long long>(support));
+    if (support > 0) {
+      macro += counts.F1();
+      ++classes;
+    }
+    micro.tp += counts.tp;
+    micro.fp += counts.fp;
+    micro.fn += counts.fn;
+  }
+  macro = classes > 0 ? macro / classes : 0;
+  std::printf("%-24s %29.3f\n", "class macro-F1", macro);
+  std::printf("%-24s %9.3f %9.3f %9.3f\n", "class micro", micro.Precision(), micro.Recall(),
+              micro.F1());
+  // Confusion matrix: gold rows, predicted columns.
+  std::set<std::string> columns;
+  for (const auto& [gold, predictions] : confusion) {
+    columns.insert(gold);
+    for (const auto& [p, n] : predictions)
+      columns.insert(p);
+  }
+  std::printf("confusion (rows: expected, columns: predicted)\n%-14s", "");
+  for (const auto& c : columns)
+    std::printf(" %6.6s", c.c_str());
+  std::printf("\n");
+  for (const auto& [gold, predictions] : confusion) {
+    std::printf("%-14.14s", gold.c_str());
+    for (const auto& c : columns) {
+      auto it = predictions.find(c);
+      std::printf(" %6lld", static_cast<long long>(it == predictions.end() ? 0 : it->second));
+    }
+    std::printf("\n");
+  }
+  if (!unmapped.empty()) {
+    std::printf("labels not in the map (scored as the default):");
+    for (const auto& label : unmapped)
+      std::printf(" \"%s\"", label.c_str());
+    std::printf("\n");
+  }
+  bool failed = false;
+  if (drug.F1() < options.min_drug_f1) {
+    std::printf("FAIL: drug vs non-drug F1 %.3f < %.3f\n", drug.F1(), options.min_drug_f1);
+    failed = true;
+  }
+  if (macro < options.min_macro_f1) {
+    std::printf("FAIL: class macro-F1 %.3f < %.3f\n", macro, options.min_macro_f1);
+    failed = true;
+  }
+  return failed ? 1 : 0;
+}
+
+// ---- lexicon check / stats ----
+
+int RunLexiconCheck(const std::string& dir, bool stats) {
+  auto lexicon = identify::LoadLexicon(dir.empty() ? identify::DefaultLexiconDirectory()
+                                                   : std::filesystem::path(dir));
+  if (!lexicon.has_value()) {
+    PrintError(lexicon.error().message());
+    return 1;
+  }
+  const auto& l = *lexicon;
+  std::map<std::string, int> by_role, by_class, by_lang, by_kind;
+  int substance_names = 0, class_terms = 0, category_terms = 0;
+  for (const auto& s : l.substances) {
+    ++by_role[s.role];
+    ++by_class[s.class_id];
+  }
+  for (const auto& n : l.names) {
+    if (n.target == identify::Name::Target::kSubstance)
+      ++substance_names;
+    if (n.target == identify::Name::Target::kClass)
+      ++class_terms;
+    if (n.target == identify::Name::Target::kCategory)
+      ++category_terms;
+    ++by_lang[n.lang];
+    ++by_kind[n.kind];
+  }
+  std::printf(
+      "lexicon ok: %zu files, %zu substances, %d substance names, %d class terms, "
+      "%d category terms, %zu instruments (content %s)\n",
+      l.files.size(), l.substances.size(), substance_names, class_terms, category_terms,
+      l.instruments.size(), l.content_hash.substr(0, 16).c_str());
+  if (!stats)
+    return 0;
+  auto print = [](const char* title, const std::map<std::string, int>& counts) {
+    std::printf("%s:", title);
+    for (const auto& [key, n] : counts)
+      std::printf(" %s=%d", key.c_str(), n);
+    std::printf("\n");
+  };
+  print("roles", by_role);
+  print("classes", by_class);
+  print("languages", by_lang);
+  print("kinds", by_kind);
+  return 0;
+}
+
+void AddIdentifyDataOptions(CLI::App* command, IdentifyOptions& o) {
+  command
+      ->add_option("--lexicon", o.lexicon,
+                   "Lexicon directory (default: $DRAGNET_LEXICON or "
+                   "the data/lexicon shipped with Dragnet)")
+      ->type_name("DIR");
+  command
+      ->add_option("--rates", o.rates,
+                   "Exchange-rate CSV (date,currency,usd_per_unit) replacing the shipped one")
+      ->type_name("FILE");
+  command->add_flag("--no-cache", o.no_cache,
+                    "Compile the lexicon even when a cached database exists");
+}
+
+}  // namespace
+
+void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& exit_code) {
+  auto identify_options = std::make_shared<IdentifyOptions>();
+  CLI::App* identify = app.add_subcommand(
+      "identify",
+      "Name substances (with class and legal status), quantities, prices, price per gram, NPS "
+      "candidates and the listing category of text, HTML, WARC or CSV; one JSON object per "
+      "document");
+  identify
+      ->add_option("inputs", identify_options->inputs,
+                   "Files, directories or - for standard input (default: -)")
+      ->type_name("PATH");
+  identify->add_flag("--lines", identify_options->lines,
+                     "Each line is a document; its id is the line number");
+  identify
+      ->add_option("--csv-column", identify_options->csv_column,
+                   "Input is CSV; identify this column of every row (id: row number)")
+      ->type_name("NAME");
+  identify->add_option("--format", identify_options->format, "jsonl (default) or table")
+      ->check(CLI::IsMember({"jsonl", "table"}));
+  identify->add_option("--date", identify_options->date,
+                       "Convert prices at the rates of this day (YYYY-MM-DD; default: latest)");
+  AddIdentifyDataOptions(identify, *identify_options);
+  identify->callback([&options, &exit_code, identify_options] {
+    exit_code = RunIdentify(options, *identify_options);
+  });
+
+  CLI::App* eval = app.add_subcommand("eval", "Measure accuracy on labelled data");
+  eval->require_subcommand(1);
+  auto eval_options = std::make_shared<EvalOptions>();
+  CLI::App* eval_identify = eval->add_subcommand(
+      "identify", "Precision, recall and F1 of substance classes and drug/non-drug on a CSV");
+  eval_identify->add_option("--labels", eval_options->labels, "Labelled CSV file")
+      ->required()
+      ->type_name("FILE");
+  eval_identify->add_option("--text-column", eval_options->text_column, "Column with the text")
+      ->required();
+  eval_identify
+      ->add_option("--label-column", eval_options->label_column,
+                   "Column(s) with the label; several joined with / (e.g. cat,subcat)")
+      ->required();
+  eval_identify
+      ->add_option("--map", eval_options->map,
+                   "YAML mapping labels to class ids, `any` or `none` (data/eval/)")
+      ->type_name("FILE");
+  eval_identify->add_option("--min-drug-f1", eval_options->min_drug_f1,
+                            "Fail (exit 1) below this drug vs non-drug F1");
+  eval_identify->add_option("--min-macro-f1", eval_options->min_macro_f1,
+                            "Fail (exit 1) below this class macro-F1");
+  eval_identify->add_option("--show-errors", eval_options->show_errors,
+                            "Print up to N misclassified rows");
+  AddIdentifyDataOptions(eval_identify, eval_options->identify);
+  eval_identify->callback(
+      [&exit_code, eval_options] { exit_code = RunEvalIdentify(*eval_options); });
+
+  CLI::App* lexicon = app.add_subcommand("lexicon", "Validate and count the lexicon");
+  lexicon->require_subcommand(1);
+  auto lexicon_dir = std::make_shared<std::string>();
+  CLI::App* check = lexicon->add_subcommand(
+      "check", "Load every lexicon file; print each error with its file and line");
+  check->add_option("dir", *lexicon_dir, "Lexicon directory (default: the shipped one)");
+  check->callback([&exit_code, lexicon_dir] { exit_code = RunLexiconCheck(*lexicon_dir, false); });
+  CLI::App* stats = lexicon->add_subcommand("stats", "Counts by role, class, language and kind");
+  stats->add_option("dir", *lexicon_dir, "Lexicon directory (default: the shipped one)");
+  stats->callback([&exit_code, lexicon_dir] { exit_code = RunLexiconCheck(*lexicon_dir, true); });
+}
+
+}  // namespace dragnet::app

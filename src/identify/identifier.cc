@@ -1,0 +1,509 @@
+#include "identify/identifier.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace dragnet::identify {
+namespace {
+
+// How much a name alone says, by its kind; ambiguous and folded matches say less.
+double BaseConfidence(const Name& name) {
+  double confidence = 0.95;
+  if (name.kind == "misspelling")
+    confidence = 0.85;
+  if (name.kind == "street")
+    confidence = 0.8;
+  if (name.kind == "brand")
+    confidence = 0.7;
+  if (name.kind == "emoji")
+    confidence = 0.5;
+  if (name.ambiguity == Ambiguity::kLow)
+    confidence -= 0.1;
+  if (name.ambiguity == Ambiguity::kHigh)
+    confidence = std::min(confidence, 0.6);
+  return confidence;
+}
+
+bool Near(uint32_t a_begin, uint32_t a_end, uint32_t b_begin, uint32_t b_end, uint32_t window) {
+  if (a_end + window < b_begin)
+    return false;
+  if (b_end + window < a_begin)
+    return false;
+  return true;
+}
+
+bool EndsWith(std::string_view word, std::string_view suffix) {
+  return word.size() > suffix.size() && word.substr(word.size() - suffix.size()) == suffix;
+}
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool IsLetters(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// Name shapes of NPS families (DOMAIN.md), tested on a folded word (hyphens gone, y -> i,
+// ph -> f): a word with the shape that no lexicon name covers is a candidate for review.
+struct NpsShape {
+  const char* family;
+  const char* class_id;
+  bool (*matches)(std::string_view word);
+};
+
+constexpr NpsShape kNpsShapes[] = {
+    {"ring-substituted cathinone", "cathinone",
+     [](std::string_view w) {  // 3-MMC, 4-CMC, 3-XMC, 2-FMC
+       return w.size() >= 4 && w.size() <= 5 && w[0] >= '2' && w[0] <= '4' && EndsWith(w, "mc") &&
+              IsLetters(w.substr(1));
+     }},
+    {"pyrrolidinophenone", "cathinone",
+     [](std::string_view w) {  // a-PVP, alpha-PHP, 4F-PVP, a-PiHP
+       for (std::string_view prefix : {"alfa", "a"}) {
+         if (w.substr(0, prefix.size()) == prefix) {
+           std::string_view rest = w.substr(prefix.size());
+           if (rest.size() >= 3 && rest.size() <= 5 && rest.front() == 'p' && rest.back() == 'p' &&
+               IsLetters(rest)) {
+             return true;
+           }
+         }
+       }
+       return w.size() >= 4 && w.size() <= 7 && IsDigit(w[0]) &&
+              (EndsWith(w, "pvp") || EndsWith(w, "php"));
+     }},
+    {"synthetic cannabinoid", "synthetic_cannabinoid",
+     [](std::string_view w) {
+       for (std::string_view suffix :
+            {"pinaca", "binaca", "butinaca", "chminaca", "fubinaca", "pica", "fubica", "chmica",
+             "inaca", "pegaclone", "peginaca", "pentinaca", "hexinaca"}) {
+         if (EndsWith(w, suffix) && w.size() >= suffix.size() + 2)
+           return true;
+       }
+       return false;
+     }},
+    {"nitazene", "opioid",
+     [](std::string_view w) { return w.find("nitaze") != std::string_view::npos && w.size() > 8; }},
+    {"fentanyl analogue", "opioid",
+     [](std::string_view w) { return EndsWith(w, "fentanil") && w.size() >= 10; }},
+    {"NBOMe / NBOH", "psychedelic",
+     [](std::string_view w) {
+       return w.size() >= 6 && IsDigit(w[0]) && IsDigit(w[1]) &&
+              (EndsWith(w, "nbome") || EndsWith(w, "nboh") || EndsWith(w, "nbf"));
+     }},
+    {"2C-x phenethylamine", "psychedelic",
+     [](std::string_view w) {
+       return w.size() >= 3 && w.size() <= 5 && w[0] == '2' && w[1] == 'c' && w[2] >= 'a' &&
+              w[2] <= 'z';
+     }},
+    {"designer benzodiazepine", "benzodiazepine",
+     [](std::string_view w) {
+       return (EndsWith(w, "azolam") || EndsWith(w, "azepam")) && w.size() >= 9 && IsLetters(w);
+     }},
+    {"tryptamine", "psychedelic",
+     [](std::string_view w) {  // 4-AcO-DMT, 5-MeO-DALT, 4-HO-MET
+       if (w.size() < 5 || !IsDigit(w[0]))
+         return false;
+       for (std::string_view middle : {"aco", "meo", "ho"}) {
+         if (w.substr(1, middle.size()) == middle) {
+           std::string_view rest = w.substr(1 + middle.size());
+           return rest.size() >= 2 && rest.size() <= 5 && IsLetters(rest) &&
+                  (EndsWith(rest, "t") || rest == "dalt" || rest == "dmt");
+         }
+       }
+       return false;
+     }},
+    {"arylcyclohexylamine", "dissociative",
+     [](std::string_view w) {  // 3-MeO-PCP, 3-HO-PCE, 2F-DCK
+       if (EndsWith(w, "dck") && w.size() <= 6)
+         return true;
+       return w.size() >= 6 && w.size() <= 8 && IsDigit(w[0]) &&
+              (EndsWith(w, "pcp") || EndsWith(w, "pce") || EndsWith(w, "pcmo"));
+     }},
+    {"fluorinated amphetamine", "stimulant",
+     [](std::string_view w) {  // 4-FA, 2-FMA, 3-FEA
+       return (w == "2fa" || w == "3fa" || w == "4fa" || w == "2fma" || w == "3fma" ||
+               w == "4fma" || w == "3fea" || w == "4fea");
+     }},
+};
+
+}  // namespace
+
+void Identification::Clear() {
+  substances.clear();
+  terms.clear();
+  category_terms.clear();
+  classes.clear();
+  primary_class.clear();
+  quantities.Clear();
+  price_per_unit.clear();
+  nps_candidates.clear();
+  category.clear();
+  category_evidence.clear();
+}
+
+Identifier::~Identifier() = default;
+
+Result<std::unique_ptr<Identifier>> Identifier::Create(const IdentifierOptions& options) {
+  std::unique_ptr<Identifier> identifier(new Identifier());
+  std::filesystem::path lexicon_dir =
+      options.lexicon_dir.empty() ? DefaultLexiconDirectory() : options.lexicon_dir;
+  DRAGNET_ASSIGN_OR_RETURN(identifier->lexicon_, LoadLexicon(lexicon_dir));
+  std::filesystem::path rates_file = options.rates_file.empty()
+                                         ? DefaultDataDirectory() / "rates" / "exchange_rates.csv"
+                                         : options.rates_file;
+  auto rates = ExchangeRates::Load(rates_file);
+  if (!rates.has_value())
+    return std::move(rates).error().WithContext("loading exchange rates");
+  identifier->rates_ = std::move(rates).value();
+  std::filesystem::path cache_dir;
+  if (options.use_cache) {
+    cache_dir =
+        options.cache_dir.empty() ? LexiconMatcher::DefaultCacheDirectory() : options.cache_dir;
+  }
+  DRAGNET_ASSIGN_OR_RETURN(
+      identifier->matcher_,
+      LexiconMatcher::Build(identifier->lexicon_, identifier->normalizer_, cache_dir));
+  return identifier;
+}
+
+Result<std::unique_ptr<IdentifierSession>> Identifier::NewSession() const {
+  DRAGNET_ASSIGN_OR_RETURN(auto scan, matcher_->NewSession());
+  return std::make_unique<IdentifierSession>(*this, std::move(scan));
+}
+
+Status IdentifierSession::Identify(std::string_view text, std::string_view date,
+                                   Identification& out) {
+  out.Clear();
+  // Offsets are 32-bit; a single document beyond 1 GiB is cut (the caller reports it).
+  if (text.size() > (size_t{1} << 30))
+    text = text.substr(0, size_t{1} << 30);
+  identifier_.normalizer_.Normalize(text, normalized_);
+  hits_.clear();
+  DRAGNET_RETURN_IF_ERROR(scan_->Scan(normalized_, hits_));
+  ParseQuantities(text, out.quantities);
+  Resolve(text, out);
+  FindNpsCandidates(out);
+  PricePerUnitOf(date, out);
+  Categorize(out);
+  return Status::Ok();
+}
+
+void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) {
+  const Lexicon& lexicon = identifier_.lexicon_;
+  // Longest first at each start; a hit inside a longer one is part of it ("crystal meth"
+  // covers "meth"). Category words are judged on their own.
+  std::sort(hits_.begin(), hits_.end(), [](const NameHit& a, const NameHit& b) {
+    if (a.begin != b.begin)
+      return a.begin < b.begin;
+    return a.end > b.end;
+  });
+  std::vector<NameHit> drug_hits;
+  for (const NameHit& hit : hits_) {
+    const Name& name = lexicon.names[static_cast<size_t>(hit.name)];
+    if (name.target == Name::Target::kCategory) {
+      bool duplicate = !out.category_terms.empty() && out.category_terms.back().name == hit.name &&
+                       out.category_terms.back().begin == normalized_.begin[hit.begin];
+      if (duplicate)
+        continue;
+      NameFinding finding{hit.name, normalized_.begin[hit.begin], normalized_.end[hit.end - 1],
+                          normalized_.StepsIn(hit.begin, hit.end),
+                          name.ambiguity == Ambiguity::kHigh ? 0.5 : 1.0};
+      out.category_terms.push_back(finding);
+      continue;
+    }
+    bool covered = false;
+    for (const NameHit& kept : drug_hits) {
+      if (kept.begin <= hit.begin && hit.end <= kept.end &&
+          (kept.begin != hit.begin || kept.end != hit.end)) {
+        covered = true;
+        break;
+      }
+      // The same span: a substance name wins over a class-level term, and a name is kept once.
+      if (kept.begin == hit.begin && kept.end == hit.end) {
+        const Name& other = lexicon.names[static_cast<size_t>(kept.name)];
+        if (kept.name == hit.name ||
+            (other.target == Name::Target::kSubstance && name.target == Name::Target::kClass) ||
+            (other.substance == name.substance && name.target == Name::Target::kSubstance)) {
+          covered = true;
+          break;
+        }
+      }
+    }
+    if (!covered)
+      drug_hits.push_back(hit);
+  }
+
+  // Everyday words ("ice", "speed", "соль") count only near a quantity, a price or another
+  // drug word that is not itself ambiguous.
+  auto make_finding = [&](const NameHit& hit) {
+    const Name& name = lexicon.names[static_cast<size_t>(hit.name)];
+    uint8_t steps = normalized_.StepsIn(hit.begin, hit.end);
+    double confidence = BaseConfidence(name);
+    if (steps & (kFoldConfusable | kFoldLeet))
+      confidence *= 0.95;
+    return NameFinding{hit.name, normalized_.begin[hit.begin], normalized_.end[hit.end - 1], steps,
+                       confidence};
+  };
+  std::vector<NameFinding> firm;
+  std::vector<NameFinding> ambiguous;
+  for (const NameHit& hit : drug_hits) {
+    const Name& name = lexicon.names[static_cast<size_t>(hit.name)];
+    (name.ambiguity == Ambiguity::kHigh ? ambiguous : firm).push_back(make_finding(hit));
+  }
+  for (const NameFinding& finding : ambiguous) {
+    bool confirmed = false;
+    for (const Quantity& q : out.quantities.quantities) {
+      if (q.kind != Quantity::Kind::kPercent &&
+          Near(finding.begin, finding.end, q.begin, q.end, 64)) {
+        confirmed = true;
+        break;
+      }
+    }
+    for (size_t i = 0; !confirmed && i < out.quantities.prices.size(); ++i) {
+      const Price& p = out.quantities.prices[i];
+      confirmed = Near(finding.begin, finding.end, p.begin, p.end, 64);
+    }
+    for (size_t i = 0; !confirmed && i < firm.size(); ++i) {
+      confirmed = Near(finding.begin, finding.end, firm[i].begin, firm[i].end, 256);
+    }
+    if (confirmed)
+      firm.push_back(finding);
+  }
+  std::sort(firm.begin(), firm.end(),
+            [](const NameFinding& a, const NameFinding& b) { return a.begin < b.begin; });
+  std::map<std::string, double> class_weight;
+  for (const NameFinding& finding : firm) {
+    const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
+    (name.target == Name::Target::kSubstance ? out.substances : out.terms).push_back(finding);
+    class_weight[name.class_id] += finding.confidence;
+  }
+  double best = 0;
+  for (const auto& [class_id, weight] : class_weight) {
+    out.classes.push_back(class_id);
+    if (weight > best) {
+      best = weight;
+      out.primary_class = class_id;
+    }
+  }
+}
+
+void IdentifierSession::FindNpsCandidates(Identification& out) {
+  const std::string& key = normalized_.key;
+  size_t start = 0;
+  while (start < key.size()) {
+    size_t stop = key.find(' ', start);
+    if (stop == std::string::npos)
+      stop = key.size();
+    if (stop > start && out.nps_candidates.size() < 64) {
+      std::string_view word(key.data() + start, stop - start);
+      uint32_t begin = normalized_.begin[start];
+      uint32_t end = normalized_.end[stop - 1];
+      bool known = false;
+      for (const auto* list : {&out.substances, &out.terms}) {
+        for (const NameFinding& f : *list) {
+          if (f.begin < end && begin < f.end)
+            known = true;
+        }
+      }
+      if (!known) {
+        for (const NpsShape& shape : kNpsShapes) {
+          if (shape.matches(word)) {
+            out.nps_candidates.push_back({shape.family, shape.class_id, begin, end});
+            break;
+          }
+        }
+      }
+    }
+    start = stop + 1;
+  }
+}
+
+void IdentifierSession::PricePerUnitOf(std::string_view date, Identification& out) {
+  const ExchangeRates& rates = identifier_.rates_;
+  for (size_t t = 0; t < out.quantities.tiers.size(); ++t) {
+    const Tier& tier = out.quantities.tiers[t];
+    const Quantity& quantity = out.quantities.quantities[tier.quantity];
+    const Price& price = out.quantities.prices[tier.price];
+    double amount = quantity.Total();
+    if (!(amount > 0))
+      continue;
+    auto usd = rates.Convert(price.amount, price.currency, "USD", date);
+    auto eur = rates.Convert(price.amount, price.currency, "EUR", date);
+    if (!usd || !eur)
+      continue;
+    out.price_per_unit.push_back(
+        {t, quantity.kind == Quantity::Kind::kMass ? "g" : "unit", *usd / amount, *eur / amount});
+  }
+}
+
+void IdentifierSession::Categorize(Identification& out) {
+  const Lexicon& lexicon = identifier_.lexicon_;
+  std::map<std::string, double> score;
+  std::map<std::string, std::vector<const NameFinding*>> why;
+  for (const NameFinding& finding : out.category_terms) {
+    const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
+    score[name.category] += name.weight * finding.confidence;
+    why[name.category].push_back(&finding);
+  }
+  double drugs = 0;
+  for (const NameFinding& f : out.substances)
+    drugs += 3 * f.confidence;
+  for (const NameFinding& f : out.terms)
+    drugs += 2 * f.confidence;
+  bool drug_amount = false;
+  for (const Quantity& q : out.quantities.quantities) {
+    if (q.kind == Quantity::Kind::kMass || q.kind == Quantity::Kind::kCount)
+      drug_amount = true;
+  }
+  if (drugs > 0 && drug_amount)
+    drugs += 1;
+
+  auto decide = [&](const std::string& category) {
+    out.category = category;
+    for (const NameFinding* f : why[category]) {
+      out.category_evidence.push_back(lexicon.names[static_cast<size_t>(f->name)].text);
+    }
+  };
+  // A guide, a job offer or a pipe that mentions a drug is not a drug listing.
+  if (score["guides"] >= 3)
+    return decide("guides");
+  if (score["recruitment"] >= 3)
+    return decide("recruitment");
+  if (score["paraphernalia"] >= 3 && !(drug_amount && drugs >= 3 * score["paraphernalia"])) {
+    return decide("paraphernalia");
+  }
+  std::string best = "drugs";
+  double best_score = drugs;
+  for (const auto& [category, value] : score) {
+    if (value > best_score) {
+      best = category;
+      best_score = value;
+    }
+  }
+  if (best_score < 1.0)
+    return decide("other");
+  if (best == "drugs") {
+    out.category = "drugs";
+    for (const NameFinding& f : out.substances) {
+      out.category_evidence.push_back(lexicon.names[static_cast<size_t>(f.name)].text);
+    }
+    for (const NameFinding& f : out.terms) {
+      out.category_evidence.push_back(lexicon.names[static_cast<size_t>(f.name)].text);
+    }
+    return;
+  }
+  decide(best);
+}
+
+nlohmann::json Identifier::ToJson(const Identification& result, std::string_view text) const {
+  using nlohmann::json;
+  auto span = [&](uint32_t begin, uint32_t end) {
+    if (begin > text.size() || end > text.size() || end < begin)
+      return std::string();
+    return std::string(text.substr(begin, end - begin));
+  };
+  auto evidence = [&](const NameFinding& f) {
+    const Name& name = lexicon_.names[static_cast<size_t>(f.name)];
+    json e = {{"name", name.text},
+              {"lang", name.lang},
+              {"script", name.script},
+              {"kind", name.kind},
+              {"source", name.source.ToString()},
+              {"normalisation", FoldStepNames(f.steps)}};
+    if (name.ambiguity == Ambiguity::kHigh)
+      e["context"] = "confirmed";
+    return e;
+  };
+  auto round = [](double v, double unit) { return std::round(v / unit) * unit; };
+  json out = json::object();
+  out["category"] = result.category;
+  out["category_evidence"] = result.category_evidence;
+  out["classes"] = result.classes;
+  json substances = json::array();
+  for (const NameFinding& f : result.substances) {
+    const Name& name = lexicon_.names[static_cast<size_t>(f.name)];
+    const Substance& s = lexicon_.substances[static_cast<size_t>(name.substance)];
+    json status = json::array();
+    for (const LegalStatus& legal : s.status) {
+      json entry = {{"instrument", legal.instrument}, {"list", legal.list}};
+      if (!legal.since.empty())
+        entry["since"] = legal.since;
+      status.push_back(entry);
+    }
+    substances.push_back({{"id", s.id},
+                          {"name", s.name},
+                          {"class", s.class_id},
+                          {"role", s.role},
+                          {"matched", span(f.begin, f.end)},
+                          {"begin", f.begin},
+                          {"end", f.end},
+                          {"confidence", round(f.confidence, 0.01)},
+                          {"status", status},
+                          {"evidence", evidence(f)}});
+  }
+  out["substances"] = substances;
+  json terms = json::array();
+  for (const NameFinding& f : result.terms) {
+    const Name& name = lexicon_.names[static_cast<size_t>(f.name)];
+    json candidates = json::array();
+    for (int c : name.candidates)
+      candidates.push_back(lexicon_.substances[static_cast<size_t>(c)].id);
+    terms.push_back({{"class", name.class_id},
+                     {"candidates", candidates},
+                     {"matched", span(f.begin, f.end)},
+                     {"begin", f.begin},
+                     {"end", f.end},
+                     {"confidence", round(f.confidence, 0.01)},
+                     {"evidence", evidence(f)}});
+  }
+  out["terms"] = terms;
+  json quantities = json::array();
+  for (const Quantity& q : result.quantities.quantities) {
+    json entry = {{"kind", QuantityKindName(q.kind)},
+                  {"value", round(q.value, 1e-6)},
+                  {"unit", q.unit},
+                  {"matched", span(q.begin, q.end)},
+                  {"begin", q.begin},
+                  {"end", q.end}};
+    if (q.multiplier != 1) {
+      entry["multiplier"] = q.multiplier;
+      entry["total"] = round(q.Total(), 1e-6);
+    }
+    quantities.push_back(entry);
+  }
+  out["quantities"] = quantities;
+  json prices = json::array();
+  for (const Price& p : result.quantities.prices) {
+    prices.push_back({{"amount", round(p.amount, 1e-8)},
+                      {"currency", p.currency},
+                      {"matched", span(p.begin, p.end)},
+                      {"begin", p.begin},
+                      {"end", p.end}});
+  }
+  out["prices"] = prices;
+  json per_unit = json::array();
+  for (const PricePerUnit& p : result.price_per_unit) {
+    const Tier& tier = result.quantities.tiers[p.tier];
+    per_unit.push_back({{"per", p.per},
+                        {"usd", round(p.usd, 0.01)},
+                        {"eur", round(p.eur, 0.01)},
+                        {"quantity", tier.quantity},
+                        {"price", tier.price}});
+  }
+  out["price_per_gram"] = per_unit;
+  json nps = json::array();
+  for (const NpsCandidate& c : result.nps_candidates) {
+    nps.push_back({{"matched", span(c.begin, c.end)},
+                   {"family", c.family},
+                   {"class", c.class_id},
+                   {"begin", c.begin},
+                   {"end", c.end}});
+  }
+  out["nps_candidates"] = nps;
+  out["analyzer"] = {{"name", kIdentifierName},
+                     {"version", kIdentifierVersion},
+                     {"lexicon", lexicon_.content_hash.substr(0, 16)}};
+  return out;
+}
+
+}  // namespace dragnet::identify

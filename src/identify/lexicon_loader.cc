@@ -1,0 +1,550 @@
+// Loads and validates data/lexicon/ (docs/formats/lexicon.md). yaml-cpp throws; every call into
+// it is wrapped here and turned into "file:line: message" problems.
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/file.h"
+#include "core/hash.h"
+#include "identify/lexicon.h"
+
+namespace dragnet::identify {
+namespace {
+
+const std::set<std::string, std::less<>> kLanguages = {
+    "en", "ru", "uk", "kk", "pl", "de", "nl", "fr", "es", "it", "tr", "ka", "ru-Latn", "*", "be",
+    "uz", "ky", "tg", "az", "hy", "ro", "cs", "sk", "lt", "lv", "et", "sv", "pt",      "zh"};
+const std::set<std::string, std::less<>> kKinds = {
+    "inn",    "systematic",  "abbreviation", "code",  "trade",   "common",
+    "street", "misspelling", "brand",        "emoji", "category"};
+const std::set<std::string, std::less<>> kRoles = {"drug",          "nps",     "precursor",
+                                                   "pre_precursor", "reagent", "medicine"};
+
+bool ValidId(std::string_view id) {
+  if (id.empty())
+    return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+// The ISO 15924 code of a name's letters, "Zyyy" when it has none, "Mixed" for several.
+std::string ScriptOf(std::string_view text) {
+  std::set<std::string> scripts;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  auto length = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0 || !u_hasBinaryProperty(c, UCHAR_ALPHABETIC))
+      continue;
+    UErrorCode status = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(c, &status);
+    if (U_FAILURE(status) || script == USCRIPT_COMMON || script == USCRIPT_INHERITED)
+      continue;
+    scripts.insert(uscript_getShortName(script));
+  }
+  if (scripts.empty())
+    return "Zyyy";
+  if (scripts.size() > 1)
+    return "Mixed";
+  return *scripts.begin();
+}
+
+class Loader {
+ public:
+  explicit Loader(Lexicon& lexicon) : lexicon_(lexicon) {}
+
+  void Error(const std::string& file, const YAML::Node& node, const std::string& message) {
+    int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    if (line <= 0) {
+      errors_.push_back(file + ": " + message);
+    } else {
+      errors_.push_back(file + ":" + std::to_string(line) + ": " + message);
+    }
+  }
+
+  // Parses one file; nullopt (with the problem recorded) when it is not valid YAML.
+  std::optional<YAML::Node> Parse(const std::filesystem::path& path, const std::string& label,
+                                  Hasher& hasher) {
+    auto contents = ReadFile(path);
+    if (!contents.has_value()) {
+      errors_.push_back(label + ": " + contents.error().message());
+      return std::nullopt;
+    }
+    hasher.Update(label);
+    hasher.Update(std::string_view("\0", 1));
+    hasher.Update(*contents);
+    lexicon_.files.push_back(label);
+    try {
+      YAML::Node root = YAML::Load(*contents);
+      if (!root.IsMap()) {
+        errors_.push_back(label + ": expected a mapping with `schema: 1` at the top");
+        return std::nullopt;
+      }
+      if (!root["schema"] || root["schema"].as<std::string>("") != "1") {
+        errors_.push_back(label + ":1: `schema: 1` is missing or not 1");
+        return std::nullopt;
+      }
+      return root;
+    } catch (const YAML::Exception& e) {
+      errors_.push_back(label + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+      return std::nullopt;
+    }
+  }
+
+  // A string field; "" (and an error when `required`) when absent or not a scalar.
+  std::string Text(const std::string& file, const YAML::Node& map, const char* key, bool required) {
+    YAML::Node value = map[key];
+    if (!value || value.IsNull()) {
+      if (required)
+        Error(file, map, std::string("missing `") + key + "`");
+      return "";
+    }
+    if (!value.IsScalar()) {
+      Error(file, value, std::string("`") + key + "` must be a single value");
+      return "";
+    }
+    return value.Scalar();
+  }
+
+  std::vector<std::string> List(const std::string& file, const YAML::Node& map, const char* key) {
+    std::vector<std::string> out;
+    YAML::Node value = map[key];
+    if (!value)
+      return out;
+    if (value.IsScalar()) {
+      out.push_back(value.Scalar());
+      return out;
+    }
+    if (!value.IsSequence()) {
+      Error(file, value, std::string("`") + key + "` must be a list");
+      return out;
+    }
+    for (const auto& item : value) {
+      if (item.IsScalar()) {
+        out.push_back(item.Scalar());
+      } else {
+        Error(file, item, std::string("`") + key + "` entries must be single values");
+      }
+    }
+    return out;
+  }
+
+  void CheckKeys(const std::string& file, const YAML::Node& map,
+                 std::initializer_list<std::string_view> allowed) {
+    for (const auto& entry : map) {
+      const std::string& key = entry.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        Error(file, entry.first, "unknown field `" + key + "`");
+      }
+    }
+  }
+
+  Ambiguity ParseAmbiguity(const std::string& file, const YAML::Node& map) {
+    std::string value = Text(file, map, "ambiguity", false);
+    if (value.empty() || value == "none")
+      return Ambiguity::kNone;
+    if (value == "low")
+      return Ambiguity::kLow;
+    if (value == "high")
+      return Ambiguity::kHigh;
+    Error(file, map["ambiguity"], "ambiguity must be none, low or high, not `" + value + "`");
+    return Ambiguity::kNone;
+  }
+
+  // Fields every name shares; false when it is unusable.
+  bool NameFields(const std::string& file, const YAML::Node& node, Name& name) {
+    name.source = {file, node.Mark().line + 1};
+    name.text = Text(file, node, "text", true);
+    name.lang = Text(file, node, "lang", true);
+    if (!name.lang.empty() && !kLanguages.contains(name.lang)) {
+      Error(file, node["lang"], "unknown language `" + name.lang + "`");
+    }
+    name.ambiguity = ParseAmbiguity(file, node);
+    name.script = ScriptOf(name.text);
+    return !name.text.empty();
+  }
+
+  void LoadInstruments(const std::string& file, const YAML::Node& root) {
+    CheckKeys(file, root, {"schema", "instruments"});
+    YAML::Node list = root["instruments"];
+    if (!list || !list.IsSequence()) {
+      Error(file, root, "expected `instruments:` with a list");
+      return;
+    }
+    for (const auto& node : list) {
+      if (!node.IsMap()) {
+        Error(file, node, "an instrument must be a mapping");
+        continue;
+      }
+      CheckKeys(file, node, {"id", "name", "jurisdiction", "lists"});
+      Instrument instrument;
+      instrument.id = Text(file, node, "id", true);
+      instrument.name = Text(file, node, "name", true);
+      instrument.jurisdiction = Text(file, node, "jurisdiction", true);
+      instrument.lists = List(file, node, "lists");
+      if (!ValidId(instrument.id))
+        Error(file, node, "instrument id must be [a-z0-9_-]+");
+      if (instrument.lists.empty())
+        Error(file, node, "`lists` must name at least one list");
+      lexicon_.instruments.push_back(std::move(instrument));
+    }
+  }
+
+  void LoadSubstances(const std::string& file, const YAML::Node& root) {
+    CheckKeys(file, root, {"schema", "substances", "family"});
+    YAML::Node list = root["substances"];
+    if (!list || !list.IsSequence()) {
+      Error(file, root, "expected `substances:` with a list");
+      return;
+    }
+    for (const auto& node : list) {
+      if (!node.IsMap()) {
+        Error(file, node, "a substance must be a mapping");
+        continue;
+      }
+      CheckKeys(file, node,
+                {"id", "name", "systematic", "class", "role", "group", "leads_to", "ids", "status",
+                 "names"});
+      Substance substance;
+      substance.source = {file, node.Mark().line + 1};
+      substance.id = Text(file, node, "id", true);
+      substance.name = Text(file, node, "name", true);
+      substance.systematic = Text(file, node, "systematic", false);
+      substance.class_id = Text(file, node, "class", true);
+      substance.role = Text(file, node, "role", true);
+      substance.group = Text(file, node, "group", false);
+      substance.leads_to = List(file, node, "leads_to");
+      if (!ValidId(substance.id)) {
+        Error(file, node, "substance id `" + substance.id + "` must be [a-z0-9_-]+");
+        continue;
+      }
+      if (!substance.class_id.empty() && !IsClassId(substance.class_id)) {
+        Error(file, node["class"], "unknown class `" + substance.class_id + "`");
+      }
+      if (!substance.role.empty() && !kRoles.contains(substance.role)) {
+        Error(file, node["role"], "unknown role `" + substance.role + "`");
+      }
+      if (YAML::Node ids = node["ids"]; ids) {
+        if (!ids.IsMap()) {
+          Error(file, ids, "`ids` must be a mapping");
+        } else {
+          CheckKeys(file, ids, {"cas", "pubchem", "inchikey"});
+          substance.cas = List(file, ids, "cas");
+          substance.inchikey = Text(file, ids, "inchikey", false);
+          if (ids["pubchem"]) {
+            try {
+              substance.pubchem = ids["pubchem"].as<int64_t>();
+            } catch (const YAML::Exception&) {
+              Error(file, ids["pubchem"], "`pubchem` must be a number");
+            }
+          }
+        }
+      }
+      if (YAML::Node status = node["status"]; status) {
+        if (!status.IsSequence()) {
+          Error(file, status, "`status` must be a list");
+        } else {
+          for (const auto& entry : status) {
+            if (!entry.IsMap()) {
+              Error(file, entry, "a status must be a mapping");
+              continue;
+            }
+            CheckKeys(file, entry, {"instrument", "list", "since", "note"});
+            LegalStatus legal{Text(file, entry, "instrument", true),
+                              Text(file, entry, "list", true), Text(file, entry, "since", false)};
+            statuses_to_check_.push_back({legal, file, entry});
+            substance.status.push_back(std::move(legal));
+          }
+        }
+      }
+      int index = static_cast<int>(lexicon_.substances.size());
+      auto [it, inserted] = lexicon_.substance_index.emplace(substance.id, index);
+      if (!inserted) {
+        Error(file, node,
+              "duplicate substance id `" + substance.id + "` (first at " +
+                  lexicon_.substances[static_cast<size_t>(it->second)].source.ToString() + ")");
+        continue;
+      }
+      for (const auto& target : substance.leads_to) {
+        references_.push_back({target, file, node["leads_to"]});
+      }
+      YAML::Node names = node["names"];
+      if (!names || !names.IsSequence() || names.size() == 0) {
+        Error(file, node, "substance `" + substance.id + "` needs a `names` list");
+      } else {
+        for (const auto& entry : names) {
+          if (!entry.IsMap()) {
+            Error(file, entry, "a name must be a mapping like {text: ..., lang: .., kind: ..}");
+            continue;
+          }
+          CheckKeys(file, entry, {"text", "lang", "kind", "ambiguity"});
+          Name name;
+          if (!NameFields(file, entry, name))
+            continue;
+          name.kind = Text(file, entry, "kind", true);
+          if (!name.kind.empty() && !kKinds.contains(name.kind)) {
+            Error(file, entry["kind"], "unknown kind `" + name.kind + "`");
+          }
+          name.target = Name::Target::kSubstance;
+          name.substance = index;
+          name.class_id = substance.class_id;
+          lexicon_.names.push_back(std::move(name));
+        }
+      }
+      lexicon_.substances.push_back(std::move(substance));
+    }
+  }
+
+  void LoadTerms(const std::string& file, const YAML::Node& root) {
+    CheckKeys(file, root, {"schema", "terms"});
+    YAML::Node list = root["terms"];
+    if (!list || !list.IsSequence()) {
+      Error(file, root, "expected `terms:` with a list");
+      return;
+    }
+    for (const auto& entry : list) {
+      if (!entry.IsMap()) {
+        Error(file, entry, "a term must be a mapping");
+        continue;
+      }
+      CheckKeys(file, entry,
+                {"text", "lang", "kind", "ambiguity", "class", "substance", "candidates"});
+      Name name;
+      if (!NameFields(file, entry, name))
+        continue;
+      name.kind = Text(file, entry, "kind", true);
+      if (!name.kind.empty() && !kKinds.contains(name.kind)) {
+        Error(file, entry["kind"], "unknown kind `" + name.kind + "`");
+      }
+      std::string class_id = Text(file, entry, "class", false);
+      std::string substance = Text(file, entry, "substance", false);
+      if (class_id.empty() == substance.empty()) {
+        Error(file, entry, "a term needs exactly one of `class` or `substance`");
+        continue;
+      }
+      if (!class_id.empty()) {
+        if (!IsClassId(class_id))
+          Error(file, entry["class"], "unknown class `" + class_id + "`");
+        name.target = Name::Target::kClass;
+        name.class_id = class_id;
+      } else {
+        name.target = Name::Target::kSubstance;
+        pending_substance_.push_back({lexicon_.names.size(), substance, file, entry["substance"]});
+      }
+      for (const auto& candidate : List(file, entry, "candidates")) {
+        pending_candidates_.push_back(
+            {lexicon_.names.size(), candidate, file, entry["candidates"]});
+      }
+      lexicon_.names.push_back(std::move(name));
+    }
+  }
+
+  void LoadCategory(const std::string& file, const YAML::Node& root) {
+    CheckKeys(file, root, {"schema", "category", "terms"});
+    std::string category = Text(file, root, "category", true);
+    if (!IsCategoryId(category) || category == "drugs") {
+      Error(file, root["category"], "`category` must be a category id other than drugs");
+      return;
+    }
+    YAML::Node list = root["terms"];
+    if (!list || !list.IsSequence()) {
+      Error(file, root, "expected `terms:` with a list");
+      return;
+    }
+    for (const auto& entry : list) {
+      if (!entry.IsMap()) {
+        Error(file, entry, "a term must be a mapping");
+        continue;
+      }
+      CheckKeys(file, entry, {"text", "lang", "weight", "ambiguity", "kind"});
+      Name name;
+      if (!NameFields(file, entry, name))
+        continue;
+      name.kind = "category";
+      name.target = Name::Target::kCategory;
+      name.category = category;
+      std::string weight = Text(file, entry, "weight", true);
+      if (weight != "1" && weight != "2" && weight != "3") {
+        Error(file, entry, "`weight` must be 1, 2 or 3");
+        continue;
+      }
+      name.weight = weight[0] - '0';
+      lexicon_.names.push_back(std::move(name));
+    }
+  }
+
+  // Cross-references that need the whole lexicon.
+  void Resolve() {
+    for (const auto& [status, file, node] : statuses_to_check_) {
+      auto it = std::find_if(lexicon_.instruments.begin(), lexicon_.instruments.end(),
+                             [&](const Instrument& i) { return i.id == status.instrument; });
+      if (it == lexicon_.instruments.end()) {
+        Error(file, node, "unknown instrument `" + status.instrument + "` (see instruments.yaml)");
+      } else if (std::find(it->lists.begin(), it->lists.end(), status.list) == it->lists.end()) {
+        Error(file, node,
+              "instrument `" + status.instrument + "` has no list `" + status.list + "`");
+      }
+    }
+    for (const auto& [id, file, node] : references_) {
+      if (!lexicon_.substance_index.contains(id)) {
+        Error(file, node, "unknown substance `" + id + "`");
+      }
+    }
+    for (const auto& [name_index, id, file, node] : pending_substance_) {
+      auto it = lexicon_.substance_index.find(id);
+      if (it == lexicon_.substance_index.end()) {
+        Error(file, node, "unknown substance `" + id + "`");
+        continue;
+      }
+      Name& name = lexicon_.names[name_index];
+      name.substance = it->second;
+      name.class_id = lexicon_.substances[static_cast<size_t>(it->second)].class_id;
+    }
+    for (const auto& [name_index, id, file, node] : pending_candidates_) {
+      auto it = lexicon_.substance_index.find(id);
+      if (it == lexicon_.substance_index.end()) {
+        Error(file, node, "unknown candidate substance `" + id + "`");
+        continue;
+      }
+      lexicon_.names[name_index].candidates.push_back(it->second);
+    }
+  }
+
+  std::vector<std::string>& errors() { return errors_; }
+
+ private:
+  struct StatusRef {
+    LegalStatus status;
+    std::string file;
+    YAML::Node node;
+  };
+  struct Reference {
+    std::string id;
+    std::string file;
+    YAML::Node node;
+  };
+  struct PendingName {
+    size_t name;
+    std::string id;
+    std::string file;
+    YAML::Node node;
+  };
+  Lexicon& lexicon_;
+  std::vector<std::string> errors_;
+  std::vector<StatusRef> statuses_to_check_;
+  std::vector<Reference> references_;
+  std::vector<PendingName> pending_substance_;
+  std::vector<PendingName> pending_candidates_;
+};
+
+std::vector<std::filesystem::path> YamlFiles(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code error;
+  for (std::filesystem::directory_iterator it(dir, error), end; !error && it != end;
+       it.increment(error)) {
+    if (it->is_regular_file() && it->path().extension() == ".yaml")
+      files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+bool IsClassId(std::string_view id) {
+  return std::find(kClassIds.begin(), kClassIds.end(), id) != kClassIds.end();
+}
+
+bool IsCategoryId(std::string_view id) {
+  return std::find(kCategoryIds.begin(), kCategoryIds.end(), id) != kCategoryIds.end();
+}
+
+const Substance* Lexicon::FindSubstance(std::string_view id) const {
+  auto it = substance_index.find(id);
+  return it == substance_index.end() ? nullptr : &substances[static_cast<size_t>(it->second)];
+}
+
+Result<Lexicon> LoadLexicon(const std::filesystem::path& dir) {
+  if (!std::filesystem::is_directory(dir)) {
+    return NotFound("lexicon directory " + dir.string() + " does not exist");
+  }
+  Lexicon lexicon;
+  Loader loader(lexicon);
+  Hasher hasher(DigestAlgorithm::kSha256);
+  // Files are named relative to the folder above data/, e.g. "data/lexicon/terms/emoji.yaml".
+  std::filesystem::path base = std::filesystem::absolute(dir).lexically_normal();
+  if (base.filename().empty())
+    base = base.parent_path();
+  auto label = [&](const std::filesystem::path& path) {
+    return std::filesystem::absolute(path)
+        .lexically_normal()
+        .lexically_relative(base.parent_path().parent_path())
+        .string();
+  };
+  std::filesystem::path instruments = dir / "instruments.yaml";
+  if (auto root = loader.Parse(instruments, label(instruments), hasher)) {
+    loader.LoadInstruments(label(instruments), *root);
+  }
+  for (const auto& path : YamlFiles(dir / "substances")) {
+    if (auto root = loader.Parse(path, label(path), hasher))
+      loader.LoadSubstances(label(path), *root);
+  }
+  for (const auto& path : YamlFiles(dir / "terms")) {
+    if (auto root = loader.Parse(path, label(path), hasher))
+      loader.LoadTerms(label(path), *root);
+  }
+  for (const auto& path : YamlFiles(dir / "categories")) {
+    if (auto root = loader.Parse(path, label(path), hasher))
+      loader.LoadCategory(label(path), *root);
+  }
+  loader.Resolve();
+  if (lexicon.substances.empty() && loader.errors().empty()) {
+    loader.errors().push_back((dir / "substances").string() + ": no substances");
+  }
+  if (!loader.errors().empty()) {
+    const auto& errors = loader.errors();
+    std::string message = std::to_string(errors.size()) + " problem(s) in lexicon " + dir.string();
+    for (size_t i = 0; i < errors.size() && i < 50; ++i)
+      message += "\n  " + errors[i];
+    if (errors.size() > 50)
+      message += "\n  ...";
+    return InvalidArgument(message);
+  }
+  auto digest = hasher.Finish();
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (uint8_t byte : digest) {
+    lexicon.content_hash.push_back(kHex[byte >> 4]);
+    lexicon.content_hash.push_back(kHex[byte & 15]);
+  }
+  return lexicon;
+}
+
+std::filesystem::path DefaultDataDirectory() {
+  if (const char* env = std::getenv("DRAGNET_DATA"); env != nullptr && *env != '\0')
+    return env;
+#ifdef DRAGNET_SOURCE_DATA_DIR
+  if (std::filesystem::is_directory(DRAGNET_SOURCE_DATA_DIR))
+    return DRAGNET_SOURCE_DATA_DIR;
+#endif
+#ifdef DRAGNET_INSTALL_DATA_DIR
+  return DRAGNET_INSTALL_DATA_DIR;
+#else
+  return "data";
+#endif
+}
+
+std::filesystem::path DefaultLexiconDirectory() {
+  if (const char* env = std::getenv("DRAGNET_LEXICON"); env != nullptr && *env != '\0')
+    return env;
+  return DefaultDataDirectory() / "lexicon";
+}
+
+}  // namespace dragnet::identify

@@ -1,0 +1,103 @@
+#include "identify/normalizer.h"
+
+#include <gtest/gtest.h>
+
+namespace dragnet::identify {
+namespace {
+
+const Normalizer& Shared() {
+  static const Normalizer normalizer;
+  return normalizer;
+}
+
+std::string Key(std::string_view text) {
+  return Shared().Key(text);
+}
+
+TEST(Normalizer, FoldsCaseAndCompatibilityForms) {
+  EXPECT_EQ(Key("MDMA"), "mdma");
+  EXPECT_EQ(Key("ｍｄｍａ"), "mdma");  // fullwidth
+  EXPECT_EQ(Key("Cocaïne"), "cocaine");
+}
+
+TEST(Normalizer, TransliteratesCyrillicAsSellersDo) {
+  EXPECT_EQ(Key("героин"), "geroin");
+  EXPECT_EQ(Key("Геройн"), "geroin");  // й and и meet
+  EXPECT_EQ(Key("шишки"), "shishki");
+  EXPECT_EQ(Key("мефедрон"), "mefedron");
+  EXPECT_EQ(Key("mephedrone"), "mefedrone");  // ph -> f
+}
+
+TEST(Normalizer, ResolvesLookAlikesByTheWordsScript) {
+  // A Latin "e" and "o" inside a Cyrillic word, a Cyrillic "с" and "о" inside a Latin one.
+  EXPECT_EQ(Key("Гeрoин"), "geroin");
+  EXPECT_EQ(Key("\xd1\x81\xd0\xbe"
+                "caine"),
+            "cocaine");
+}
+
+TEST(Normalizer, DropsInvisibleCharacters) {
+  EXPECT_EQ(Key("co\u200bca\u00adine"), "cocaine");
+}
+
+TEST(Normalizer, CollapsesStretchedLetters) {
+  EXPECT_EQ(Key("нбооооом"), "nbom");
+  EXPECT_EQ(Key("cannabiss"), "canabis");
+}
+
+TEST(Normalizer, FoldsLeetspeakButKeepsCodes) {
+  EXPECT_EQ(Key("c0caine"), "cocaine");
+  EXPECT_EQ(Key("m3th"), "meth");
+  EXPECT_EQ(Key("3-MMC"), "3mmc");
+  EXPECT_EQ(Key("25I-NBOMe"), "25inbome");
+}
+
+TEST(Normalizer, JoinsSpacedSingleLetters) {
+  EXPECT_EQ(Key("A - P v P"), "apvp");
+  EXPECT_EQ(Key("m d m a"), "mdma");
+  EXPECT_EQ(Key("M.D.M.A."), "mdma");
+  EXPECT_EQ(Key("I am a cat"), "i am a cat");  // ordinary words stay apart
+}
+
+TEST(Normalizer, HyphensAreSoftBoundaries) {
+  NormalizedText text;
+  Shared().Normalize("speed-paste", text);
+  EXPECT_EQ(text.key, "spedpaste");
+  EXPECT_TRUE(text.BoundaryAt(4));  // after "sped", where the hyphen was
+  EXPECT_FALSE(text.BoundaryAt(2));
+}
+
+TEST(Normalizer, KeepsOffsetsIntoTheOriginal) {
+  NormalizedText text;
+  std::string original = "Купить Геройн 1г";
+  Shared().Normalize(original, text);
+  size_t at = text.key.find("geroin");
+  ASSERT_NE(at, std::string::npos);
+  uint32_t begin = text.begin[at];
+  uint32_t end = text.end[at + 5];
+  EXPECT_EQ(original.substr(begin, end - begin), "Геройн");
+}
+
+TEST(Normalizer, ReportsWhichFoldsWereNeeded) {
+  NormalizedText text;
+  Shared().Normalize("Гeрoин", text);
+  uint8_t steps = text.StepsIn(0, text.key.size());
+  EXPECT_TRUE(steps & kFoldTransliterate);
+  EXPECT_TRUE(steps & kFoldConfusable);
+}
+
+TEST(Normalizer, EmojiAreWordsOfTheirOwn) {
+  EXPECT_EQ(Key("❄️❄️ 1g"), "❄ ❄ 1g");
+}
+
+TEST(Normalizer, SurvivesInvalidUtf8) {
+  NormalizedText text;
+  Shared().Normalize(std::string("co\xff\xfe"
+                                 "caine \xc3"),
+                     text);
+  EXPECT_EQ(text.key.size(), text.begin.size());
+  EXPECT_EQ(text.soft.size(), text.key.size() + 1);
+}
+
+}  // namespace
+}  // namespace dragnet::identify

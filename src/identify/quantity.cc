@@ -1,0 +1,460 @@
+#include "identify/quantity.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+namespace dragnet::identify {
+namespace {
+
+struct Unit {
+  std::string_view text;  // lower case as written after the number
+  Quantity::Kind kind;
+  double factor;          // to the canonical unit
+  std::string_view unit;  // canonical
+};
+
+// Longest first within a shared prefix, so "mg/ml" wins over "mg" and "grams" over "gr".
+constexpr std::array<Unit, 88> kUnits = {{
+    {"mg/ml", Quantity::Kind::kConcentration, 1, "mg/ml"},
+    {"мг/мл", Quantity::Kind::kConcentration, 1, "mg/ml"},
+    {"ug/ml", Quantity::Kind::kConcentration, 0.001, "mg/ml"},
+    {"mcg/ml", Quantity::Kind::kConcentration, 0.001, "mg/ml"},
+    {"µg/ml", Quantity::Kind::kConcentration, 0.001, "mg/ml"},
+    {"μg/ml", Quantity::Kind::kConcentration, 0.001, "mg/ml"},
+    {"milligrams", Quantity::Kind::kMass, 0.001, "g"},
+    {"milligram", Quantity::Kind::kMass, 0.001, "g"},
+    {"mg", Quantity::Kind::kMass, 0.001, "g"},
+    {"мг", Quantity::Kind::kMass, 0.001, "g"},
+    {"mcg", Quantity::Kind::kMass, 1e-6, "g"},
+    {"ug", Quantity::Kind::kMass, 1e-6, "g"},
+    {"µg", Quantity::Kind::kMass, 1e-6, "g"},
+    {"μg", Quantity::Kind::kMass, 1e-6, "g"},
+    {"мкг", Quantity::Kind::kMass, 1e-6, "g"},
+    {"kilograms", Quantity::Kind::kMass, 1000, "g"},
+    {"kilogram", Quantity::Kind::kMass, 1000, "g"},
+    {"kilos", Quantity::Kind::kMass, 1000, "g"},
+    {"kilo", Quantity::Kind::kMass, 1000, "g"},
+    {"kg", Quantity::Kind::kMass, 1000, "g"},
+    {"кг", Quantity::Kind::kMass, 1000, "g"},
+    {"кило", Quantity::Kind::kMass, 1000, "g"},
+    {"grammes", Quantity::Kind::kMass, 1, "g"},
+    {"gramme", Quantity::Kind::kMass, 1, "g"},
+    {"grams", Quantity::Kind::kMass, 1, "g"},
+    {"gramm", Quantity::Kind::kMass, 1, "g"},
+    {"gramos", Quantity::Kind::kMass, 1, "g"},
+    {"grammi", Quantity::Kind::kMass, 1, "g"},
+    {"gramów", Quantity::Kind::kMass, 1, "g"},
+    {"gramy", Quantity::Kind::kMass, 1, "g"},
+    {"gram", Quantity::Kind::kMass, 1, "g"},
+    {"grs", Quantity::Kind::kMass, 1, "g"},
+    {"gr", Quantity::Kind::kMass, 1, "g"},
+    {"g", Quantity::Kind::kMass, 1, "g"},
+    {"граммов", Quantity::Kind::kMass, 1, "g"},
+    {"грамма", Quantity::Kind::kMass, 1, "g"},
+    {"грамм", Quantity::Kind::kMass, 1, "g"},
+    {"грам", Quantity::Kind::kMass, 1, "g"},
+    {"гр", Quantity::Kind::kMass, 1, "g"},
+    {"г", Quantity::Kind::kMass, 1, "g"},
+    {"ounces", Quantity::Kind::kMass, 28.349523125, "g"},
+    {"ounce", Quantity::Kind::kMass, 28.349523125, "g"},
+    {"oz", Quantity::Kind::kMass, 28.349523125, "g"},
+    {"унции", Quantity::Kind::kMass, 28.349523125, "g"},
+    {"унция", Quantity::Kind::kMass, 28.349523125, "g"},
+    {"pounds", Quantity::Kind::kMass, 453.59237, "g"},
+    {"pound", Quantity::Kind::kMass, 453.59237, "g"},
+    {"lbs", Quantity::Kind::kMass, 453.59237, "g"},
+    {"lb", Quantity::Kind::kMass, 453.59237, "g"},
+    {"ml", Quantity::Kind::kVolume, 1, "ml"},
+    {"мл", Quantity::Kind::kVolume, 1, "ml"},
+    {"cl", Quantity::Kind::kVolume, 10, "ml"},
+    {"litres", Quantity::Kind::kVolume, 1000, "ml"},
+    {"liters", Quantity::Kind::kVolume, 1000, "ml"},
+    {"litre", Quantity::Kind::kVolume, 1000, "ml"},
+    {"liter", Quantity::Kind::kVolume, 1000, "ml"},
+    {"литра", Quantity::Kind::kVolume, 1000, "ml"},
+    {"литр", Quantity::Kind::kVolume, 1000, "ml"},
+    {"л", Quantity::Kind::kVolume, 1000, "ml"},
+    {"tablets", Quantity::Kind::kCount, 1, "unit"},
+    {"tablet", Quantity::Kind::kCount, 1, "unit"},
+    {"tabletek", Quantity::Kind::kCount, 1, "unit"},
+    {"tabs", Quantity::Kind::kCount, 1, "unit"},
+    {"tab", Quantity::Kind::kCount, 1, "unit"},
+    {"pills", Quantity::Kind::kCount, 1, "unit"},
+    {"pill", Quantity::Kind::kCount, 1, "unit"},
+    {"pieces", Quantity::Kind::kCount, 1, "unit"},
+    {"piece", Quantity::Kind::kCount, 1, "unit"},
+    {"pcs", Quantity::Kind::kCount, 1, "unit"},
+    {"blotters", Quantity::Kind::kCount, 1, "unit"},
+    {"blotter", Quantity::Kind::kCount, 1, "unit"},
+    {"capsules", Quantity::Kind::kCount, 1, "unit"},
+    {"capsule", Quantity::Kind::kCount, 1, "unit"},
+    {"caps", Quantity::Kind::kCount, 1, "unit"},
+    {"hits", Quantity::Kind::kCount, 1, "unit"},
+    {"vials", Quantity::Kind::kCount, 1, "unit"},
+    {"amps", Quantity::Kind::kCount, 1, "unit"},
+    {"stück", Quantity::Kind::kCount, 1, "unit"},
+    {"stk", Quantity::Kind::kCount, 1, "unit"},
+    {"szt", Quantity::Kind::kCount, 1, "unit"},
+    {"таблеток", Quantity::Kind::kCount, 1, "unit"},
+    {"табл", Quantity::Kind::kCount, 1, "unit"},
+    {"таб", Quantity::Kind::kCount, 1, "unit"},
+    {"штук", Quantity::Kind::kCount, 1, "unit"},
+    {"шт", Quantity::Kind::kCount, 1, "unit"},
+    {"капсул", Quantity::Kind::kCount, 1, "unit"},
+    {"марок", Quantity::Kind::kCount, 1, "unit"},
+}};
+
+struct Currency {
+  std::string_view text;
+  std::string_view code;
+  bool prefix;  // may stand before the amount ("$40", "USD 40")
+};
+
+constexpr std::array<Currency, 62> kCurrencies = {{
+    {"$", "USD", true},       {"usd", "USD", true},       {"dollars", "USD", false},
+    {"dollar", "USD", false}, {"долларов", "USD", false}, {"долл", "USD", false},
+    {"€", "EUR", true},       {"eur", "EUR", true},       {"euros", "EUR", false},
+    {"euro", "EUR", false},   {"евро", "EUR", false},     {"£", "GBP", true},
+    {"gbp", "GBP", true},     {"₽", "RUB", true},       {"рублей", "RUB", false},
+    {"рубля", "RUB", false},  {"рубль", "RUB", false},    {"руб", "RUB", false},
+    {"rub", "RUB", true},     {"rur", "RUB", true},       {"р", "RUB", false},
+    {"₴", "UAH", true},       {"гривен", "UAH", false},   {"грн", "UAH", false},
+    {"uah", "UAH", true},     {"byn", "BYN", true},       {"br", "BYN", false},
+    {"₸", "KZT", true},       {"тенге", "KZT", false},    {"тг", "KZT", false},
+    {"kzt", "KZT", true},     {"₾", "GEL", true},       {"лари", "GEL", false},
+    {"gel", "GEL", true},     {"lari", "GEL", false},     {"сум", "UZS", false},
+    {"uzs", "UZS", true},     {"฿", "BTC", true},         {"₿", "BTC", true},
+    {"btc", "BTC", true},     {"xmr", "XMR", true},       {"usdt", "USDT", true},
+    {"ltc", "LTC", true},     {"eth", "ETH", true},       {"trx", "TRX", true},
+    {"zł", "PLN", false},     {"zl", "PLN", false},       {"pln", "PLN", true},
+    {"chf", "CHF", true},     {"₺", "TRY", true},         {"try", "TRY", true},
+    {"tl", "TRY", false},     {"czk", "CZK", true},       {"kč", "CZK", false},
+    {"mdl", "MDL", true},     {"azn", "AZN", true},       {"₼", "AZN", true},
+    {"amd", "AMD", true},     {"֏", "AMD", true},         {"kgs", "KGS", true},
+    {"сом", "KGS", false},    {"cad", "CAD", true},
+}};
+
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// The code point at `at` (0 past the end; U+FFFD for invalid bytes).
+UChar32 CodePointAt(std::string_view text, size_t at, size_t* next = nullptr) {
+  if (at >= text.size()) {
+    if (next)
+      *next = at;
+    return 0;
+  }
+  auto i = static_cast<int32_t>(at);
+  UChar32 c;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(text.data()), i, static_cast<int32_t>(text.size()), c);
+  if (next)
+    *next = static_cast<size_t>(i);
+  return c < 0 ? 0xFFFD : c;
+}
+
+bool IsWordChar(UChar32 c) {
+  return c != 0 && (u_isalnum(c) != 0);
+}
+
+// Does `text` at `at` start with `word` (compared in lower case), ending on a non-letter?
+// Returns its byte length, or 0.
+size_t MatchWord(std::string_view text, size_t at, std::string_view word) {
+  size_t i = at;
+  size_t w = 0;
+  while (w < word.size()) {
+    size_t next_text;
+    size_t next_word;
+    UChar32 a = CodePointAt(text, i, &next_text);
+    UChar32 b = CodePointAt(word, w, &next_word);
+    if (a == 0 || u_tolower(a) != b)
+      return 0;
+    i = next_text;
+    w = next_word;
+  }
+  UChar32 after = CodePointAt(text, i);
+  UChar32 last = CodePointAt(word, 0);
+  // Symbols ("$", "₽", "%") need no boundary after them; words do ("g" must not start "grass").
+  if (u_isalpha(last) && u_isalpha(after))
+    return 0;
+  return i - at;
+}
+
+size_t SkipSpaces(std::string_view text, size_t at, size_t max_spaces = 2) {
+  size_t spaces = 0;
+  while (spaces < max_spaces && at < text.size()) {
+    size_t next;
+    UChar32 c = CodePointAt(text, at, &next);
+    if (c != ' ' && c != 0xA0 && c != 0x202F && c != '\t')
+      break;
+    at = next;
+    ++spaces;
+  }
+  return at;
+}
+
+struct Number {
+  double value = 0;
+  size_t begin = 0;
+  size_t end = 0;
+  bool grouped = false;        // "1 000", "3,200": only a price reading makes sense
+  bool decimal_three = false;  // "3.200": decimal or thousands, decided by what follows
+  double as_thousands = 0;
+};
+
+// Parses digits with one decimal separator (point or comma) or thousands groups.
+bool ParseNumber(std::string_view text, size_t at, Number& number) {
+  if (at >= text.size() || !IsDigit(text[at]))
+    return false;
+  size_t i = at;
+  double value = 0;
+  int int_digits = 0;
+  while (i < text.size() && IsDigit(text[i]) && int_digits < 12) {
+    value = value * 10 + (text[i] - '0');
+    ++i;
+    ++int_digits;
+  }
+  number.begin = at;
+  // Space-grouped thousands: "1 000", "25 000" (a group of exactly three digits).
+  while (int_digits <= 3 && i + 3 < text.size() + 0 && text[i] == ' ' && IsDigit(text[i + 1]) &&
+         i + 3 < text.size() && IsDigit(text[i + 2]) && IsDigit(text[i + 3]) &&
+         (i + 4 >= text.size() || !IsDigit(text[i + 4]))) {
+    value =
+        value * 1000 + (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
+    i += 4;
+    number.grouped = true;
+  }
+  if (!number.grouped && i + 1 < text.size() && (text[i] == '.' || text[i] == ',') &&
+      IsDigit(text[i + 1])) {
+    size_t j = i + 1;
+    double fraction = 0;
+    double scale = 1;
+    int digits = 0;
+    while (j < text.size() && IsDigit(text[j]) && digits < 9) {
+      fraction = fraction * 10 + (text[j] - '0');
+      scale *= 10;
+      ++j;
+      ++digits;
+    }
+    if (digits == 3 && int_digits <= 3) {
+      number.decimal_three = true;
+      number.as_thousands = value * 1000 + fraction;
+    }
+    value += fraction / scale;
+    i = j;
+  }
+  number.value = value;
+  number.end = i;
+  return true;
+}
+
+const Currency* MatchCurrency(std::string_view text, size_t at, size_t* length, bool prefix) {
+  const Currency* best = nullptr;
+  size_t best_length = 0;
+  for (const Currency& currency : kCurrencies) {
+    if (prefix && !currency.prefix)
+      continue;
+    size_t n = MatchWord(text, at, currency.text);
+    if (n > best_length) {
+      best = &currency;
+      best_length = n;
+    }
+  }
+  *length = best_length;
+  return best;
+}
+
+const Unit* MatchUnit(std::string_view text, size_t at, size_t* length) {
+  for (const Unit& unit : kUnits) {
+    size_t n = MatchWord(text, at, unit.text);
+    if (n > 0) {
+      *length = n;
+      return &unit;
+    }
+  }
+  return nullptr;
+}
+
+bool PrecededByWordChar(std::string_view text, size_t at) {
+  if (at == 0)
+    return false;
+  size_t start = at - 1;
+  while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80)
+    --start;
+  UChar32 c = CodePointAt(text, start);
+  // "x2" or "№5" are not amounts; but "3,5гр" starts after "," and "BTC0.01" after letters is rare.
+  return IsWordChar(c) && !IsDigit(text[start]);
+}
+
+}  // namespace
+
+const char* QuantityKindName(Quantity::Kind kind) {
+  switch (kind) {
+    case Quantity::Kind::kMass:
+      return "mass";
+    case Quantity::Kind::kCount:
+      return "count";
+    case Quantity::Kind::kVolume:
+      return "volume";
+    case Quantity::Kind::kConcentration:
+      return "concentration";
+    case Quantity::Kind::kPercent:
+      return "percent";
+  }
+  return "mass";
+}
+
+void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit) {
+  out.Clear();
+  for (size_t at = 0; at < text.size();) {
+    if (out.quantities.size() >= limit && out.prices.size() >= limit)
+      break;
+    // A currency sign or code before the amount: "$40", "€ 45", "BTC 0.01".
+    if (!IsDigit(text[at])) {
+      size_t currency_length = 0;
+      const Currency* currency = nullptr;
+      bool boundary_before = at == 0 || !IsWordChar(CodePointAt(text, at - 1));
+      if (boundary_before)
+        currency = MatchCurrency(text, at, &currency_length, true);
+      if (currency != nullptr) {
+        size_t number_at = SkipSpaces(text, at + currency_length, 1);
+        Number number;
+        if (ParseNumber(text, number_at, number) && out.prices.size() < limit) {
+          double amount = number.decimal_three ? number.as_thousands : number.value;
+          if (currency->code == "BTC" || currency->code == "XMR" || currency->code == "ETH") {
+            amount = number.value;  // crypto amounts are decimals: "0.015"
+          }
+          out.prices.push_back({amount, std::string(currency->code), static_cast<uint32_t>(at),
+                                static_cast<uint32_t>(number.end)});
+          at = number.end;
+          continue;
+        }
+      }
+      size_t next;
+      CodePointAt(text, at, &next);
+      at = next;
+      continue;
+    }
+    if (PrecededByWordChar(text, at)) {
+      while (at < text.size() && IsDigit(text[at]))
+        ++at;
+      continue;
+    }
+    Number number;
+    ParseNumber(text, at, number);
+    size_t after = SkipSpaces(text, number.end);
+    // "20+2 gr": a bonus added to the amount.
+    double bonus = 0;
+    if (after < text.size() && text[after] == '+') {
+      Number extra;
+      size_t extra_at = SkipSpaces(text, after + 1, 1);
+      if (ParseNumber(text, extra_at, extra)) {
+        bonus = extra.value;
+        after = SkipSpaces(text, extra.end);
+      }
+    }
+    // "10 x 200mg", "10x200mg", "5 * 2g", "10 х 200mg" (Cyrillic х).
+    double multiplier = 1;
+    size_t multiplied_from = number.begin;
+    {
+      size_t sign_next;
+      UChar32 sign = CodePointAt(text, after, &sign_next);
+      if (sign == 'x' || sign == 'X' || sign == '*' || sign == 0xD7 || sign == 0x445 ||
+          sign == 0x425) {
+        Number second;
+        size_t second_at = SkipSpaces(text, sign_next, 1);
+        size_t unit_length = 0;
+        if (ParseNumber(text, second_at, second) &&
+            MatchUnit(text, SkipSpaces(text, second.end), &unit_length) != nullptr) {
+          multiplier = number.value;
+          number = second;
+          number.begin = multiplied_from;
+          after = SkipSpaces(text, second.end);
+        }
+      }
+    }
+    size_t length = 0;
+    if (after < text.size() && text[after] == '%') {
+      if (out.quantities.size() < limit) {
+        out.quantities.push_back({Quantity::Kind::kPercent, number.value, 1, "%",
+                                  static_cast<uint32_t>(number.begin),
+                                  static_cast<uint32_t>(after + 1)});
+      }
+      at = after + 1;
+      continue;
+    }
+    const Unit* unit = MatchUnit(text, after, &length);
+    // "2020 г." is a year in Russian, not two kilograms of grams.
+    if (unit != nullptr && unit->text == "г" && number.value >= 1000)
+      unit = nullptr;
+    if (unit != nullptr) {
+      if (out.quantities.size() < limit) {
+        size_t end = after + length;
+        if (end < text.size() && text[end] == '.')
+          ++end;  // "0,5gr.", "100шт."
+        out.quantities.push_back({unit->kind, (number.value + bonus) * unit->factor, multiplier,
+                                  std::string(unit->unit), static_cast<uint32_t>(number.begin),
+                                  static_cast<uint32_t>(end)});
+      }
+      at = after + length;
+      continue;
+    }
+    if (const Currency* currency = MatchCurrency(text, after, &length, false);
+        currency != nullptr) {
+      if (out.prices.size() < limit) {
+        bool crypto = currency->code == "BTC" || currency->code == "XMR" ||
+                      currency->code == "ETH" || currency->code == "LTC";
+        // "3.200 руб" and "3,200 RUB" are thousands; "0.025 BTC" is a decimal.
+        double amount = number.decimal_three && !crypto ? number.as_thousands : number.value;
+        out.prices.push_back({amount, std::string(currency->code),
+                              static_cast<uint32_t>(number.begin),
+                              static_cast<uint32_t>(after + length)});
+      }
+      at = after + length;
+      continue;
+    }
+    at = number.end > at ? number.end : at + 1;
+  }
+
+  // Tiers: each price with the closest unpaired mass or count before it ("1g 40$ / 5g 180$",
+  // "3,5гр 3200₽"), else the closest one just after it ("$40 for 1g").
+  std::vector<bool> used(out.quantities.size(), false);
+  for (size_t p = 0; p < out.prices.size(); ++p) {
+    const Price& price = out.prices[p];
+    size_t best = SIZE_MAX;
+    for (size_t q = 0; q < out.quantities.size(); ++q) {
+      const Quantity& quantity = out.quantities[q];
+      if (used[q] ||
+          (quantity.kind != Quantity::Kind::kMass && quantity.kind != Quantity::Kind::kCount)) {
+        continue;
+      }
+      bool before = quantity.end <= price.begin && price.begin - quantity.end <= 48;
+      if (before)
+        best = q;  // keep the last one before the price
+    }
+    if (best == SIZE_MAX) {
+      for (size_t q = 0; q < out.quantities.size(); ++q) {
+        const Quantity& quantity = out.quantities[q];
+        if (used[q] ||
+            (quantity.kind != Quantity::Kind::kMass && quantity.kind != Quantity::Kind::kCount)) {
+          continue;
+        }
+        if (quantity.begin >= price.end && quantity.begin - price.end <= 16) {
+          best = q;
+          break;
+        }
+      }
+    }
+    if (best != SIZE_MAX) {
+      used[best] = true;
+      out.tiers.push_back({best, p});
+    }
+  }
+}
+
+}  // namespace dragnet::identify

@@ -1,0 +1,139 @@
+#include "parse/html_text.h"
+
+#include <cstring>
+
+#include <libxml/HTMLparser.h>
+
+namespace dragnet::parse {
+namespace {
+
+struct TextCollector {
+  HtmlText out;
+  size_t max_bytes = 0;
+  int skip_depth = 0;  // inside script/style/template/noscript
+  bool in_title = false;
+};
+
+bool Skipped(const char* tag) {
+  return std::strcmp(tag, "script") == 0 || std::strcmp(tag, "style") == 0 ||
+         std::strcmp(tag, "template") == 0 || std::strcmp(tag, "noscript") == 0;
+}
+
+bool Block(const char* tag) {
+  static constexpr const char* kBlocks[] = {
+      "p",  "div", "br", "li",    "tr",      "td",      "th",     "h1",         "h2",  "h3",
+      "h4", "h5",  "h6", "table", "section", "article", "header", "footer",     "nav", "ul",
+      "ol", "dl",  "dt", "dd",    "form",    "option",  "pre",    "blockquote", "hr",  "title"};
+  for (const char* block : kBlocks) {
+    if (std::strcmp(tag, block) == 0)
+      return true;
+  }
+  return false;
+}
+
+void NewLine(TextCollector& c) {
+  if (!c.out.text.empty() && c.out.text.back() != '\n')
+    c.out.text.push_back('\n');
+}
+
+TextCollector& Collector(void* user) {
+  auto* ctxt = static_cast<htmlParserCtxtPtr>(user);
+  return *static_cast<TextCollector*>(ctxt->_private);
+}
+
+void OnStart(void* user, const xmlChar* name, const xmlChar** attributes) {
+  TextCollector& c = Collector(user);
+  const char* tag = reinterpret_cast<const char*>(name);
+  if (Skipped(tag)) {
+    ++c.skip_depth;
+    return;
+  }
+  if (std::strcmp(tag, "title") == 0)
+    c.in_title = true;
+  if (Block(tag))
+    NewLine(c);
+  if (std::strcmp(tag, "img") == 0 && attributes != nullptr) {
+    for (size_t i = 0; attributes[i] != nullptr; i += 2) {
+      const char* key = reinterpret_cast<const char*>(attributes[i]);
+      const char* value = reinterpret_cast<const char*>(attributes[i + 1]);
+      if (std::strcmp(key, "alt") == 0 && value != nullptr && *value != '\0' &&
+          c.out.text.size() < c.max_bytes) {
+        c.out.text += " [";
+        c.out.text += value;
+        c.out.text += "] ";
+      }
+    }
+  }
+}
+
+void OnEnd(void* user, const xmlChar* name) {
+  TextCollector& c = Collector(user);
+  const char* tag = reinterpret_cast<const char*>(name);
+  if (Skipped(tag)) {
+    if (c.skip_depth > 0)
+      --c.skip_depth;
+    return;
+  }
+  if (std::strcmp(tag, "title") == 0)
+    c.in_title = false;
+  if (Block(tag))
+    NewLine(c);
+}
+
+void OnCharacters(void* user, const xmlChar* bytes, int length) {
+  TextCollector& c = Collector(user);
+  if (c.skip_depth > 0 || length <= 0)
+    return;
+  std::string_view piece(reinterpret_cast<const char*>(bytes), static_cast<size_t>(length));
+  if (c.in_title && c.out.title.size() < 4096)
+    c.out.title.append(piece);
+  if (c.out.text.size() + piece.size() > c.max_bytes)
+    return;
+  // Runs of white space become one space, so offsets stay short and lines readable.
+  for (char ch : piece) {
+    bool space = ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+    if (space) {
+      if (!c.out.text.empty() && c.out.text.back() != ' ' && c.out.text.back() != '\n') {
+        c.out.text.push_back(' ');
+      }
+    } else {
+      c.out.text.push_back(ch);
+    }
+  }
+}
+
+}  // namespace
+
+HtmlText ExtractText(std::string_view html, size_t max_bytes) {
+  TextCollector collector;
+  collector.max_bytes = max_bytes;
+  if (html.empty())
+    return {};
+  htmlSAXHandler sax{};
+  sax.startElement = OnStart;
+  sax.endElement = OnEnd;
+  sax.characters = OnCharacters;
+  sax.cdataBlock = OnCharacters;
+  htmlParserCtxtPtr ctxt =
+      htmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, nullptr, XML_CHAR_ENCODING_UTF8);
+  if (ctxt == nullptr)
+    return {};
+  ctxt->_private = &collector;
+  ctxt->userData = ctxt;
+  htmlCtxtUseOptions(
+      ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+  constexpr size_t kPiece = size_t{1} << 30;
+  while (html.size() > kPiece) {
+    htmlParseChunk(ctxt, html.data(), static_cast<int>(kPiece), 0);
+    html.remove_prefix(kPiece);
+  }
+  htmlParseChunk(ctxt, html.data(), static_cast<int>(html.size()), 1);
+  htmlFreeParserCtxt(ctxt);
+  while (!collector.out.text.empty() &&
+         (collector.out.text.back() == '\n' || collector.out.text.back() == ' ')) {
+    collector.out.text.pop_back();
+  }
+  return collector.out;
+}
+
+}  // namespace dragnet::parse

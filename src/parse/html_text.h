@@ -1,0 +1,20 @@
+#pragma once
+// The readable text of an HTML page (what a person sees), for analyzers that work on text.
+// libxml2's HTML parser in SAX mode, like html_links.h: no tree, broken markup recovered.
+// Script, style, template and noscript contents are dropped; block elements and <br> end a line;
+// image alt texts are kept in brackets, since sellers put product names there.
+
+#include <string>
+#include <string_view>
+
+namespace dragnet::parse {
+
+struct HtmlText {
+  std::string title;
+  std::string text;  // UTF-8, lines separated by '\n'
+};
+
+// At most `max_bytes` of text are kept (a hostile page cannot exhaust memory).
+HtmlText ExtractText(std::string_view html, size_t max_bytes = size_t{64} << 20);
+
+}  // namespace dragnet::parse
