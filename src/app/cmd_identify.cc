@@ -149,6 +149,8 @@ class Runner {
       std::string id_text = id.is_string() ? id.get<std::string>() : id.dump();
       std::printf("%-12s %-13s %-28s %-30s %s\n", id_text.c_str(), result_.category.c_str(),
                   classes.c_str(), substances.c_str(), ppg.c_str());
+    } else if (options_.format == "brief") {
+      PrintBrief(id, text);
     } else {
       nlohmann::json out = identifier_.ToJson(result_, text);
       out["id"] = id;
@@ -275,6 +277,46 @@ class Runner {
   }
 
   void Finish() { progress_.Finish(documents_, bytes_); }
+
+  // The fields golden tests baseline, one short JSON line per document.
+  void PrintBrief(const nlohmann::json& id, std::string_view text) {
+    nlohmann::json full = identifier_.ToJson(result_, text);
+    nlohmann::json brief = {
+        {"id", id}, {"category", full["category"]}, {"classes", full["classes"]}};
+    auto list = [&](const char* field, auto&& format) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& item : full[field])
+        out.push_back(format(item));
+      if (!out.empty())
+        brief[field] = out;
+    };
+    auto matched = [](const nlohmann::json& item) { return item["matched"]; };
+    list("substances", [](const nlohmann::json& s) {
+      return s["id"].get<std::string>() + " @ " + s["matched"].get<std::string>();
+    });
+    list("terms", [](const nlohmann::json& t) {
+      return t["class"].get<std::string>() + " @ " + t["matched"].get<std::string>();
+    });
+    list("quantities", matched);
+    list("prices", [](const nlohmann::json& p) {
+      char amount[64];
+      std::snprintf(amount, sizeof(amount), "%g %s", p["amount"].get<double>(),
+                    p["currency"].get<std::string>().c_str());
+      return std::string(amount);
+    });
+    list("price_per_gram", [](const nlohmann::json& p) {
+      char value[64];
+      std::snprintf(value, sizeof(value), "%.2f USD/%s", p["usd"].get<double>(),
+                    p["per"].get<std::string>().c_str());
+      return std::string(value);
+    });
+    list("nps_candidates", [](const nlohmann::json& c) {
+      return c["matched"].get<std::string>() + " (" + c["family"].get<std::string>() + ")";
+    });
+    std::string line = brief.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fputc('\n', stdout);
+  }
 
  private:
   const identify::Identifier& identifier_;
@@ -653,8 +695,10 @@ void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& e
       ->add_option("--csv-column", identify_options->csv_column,
                    "Input is CSV; identify this column of every row (id: row number)")
       ->type_name("NAME");
-  identify->add_option("--format", identify_options->format, "jsonl (default) or table")
-      ->check(CLI::IsMember({"jsonl", "table"}));
+  identify
+      ->add_option("--format", identify_options->format,
+                   "jsonl (default), table, or brief (the fields golden tests compare)")
+      ->check(CLI::IsMember({"jsonl", "table", "brief"}));
   identify->add_option("--date", identify_options->date,
                        "Convert prices at the rates of this day (YYYY-MM-DD; default: latest)");
   AddIdentifyDataOptions(identify, *identify_options);
@@ -697,6 +741,24 @@ void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& e
       "check", "Load every lexicon file; print each error with its file and line");
   check->add_option("dir", *lexicon_dir, "Lexicon directory (default: the shipped one)");
   check->callback([&exit_code, lexicon_dir] { exit_code = RunLexiconCheck(*lexicon_dir, false); });
+  CLI::App* names = lexicon->add_subcommand(
+      "names", "Print every name and term once per line (e.g. as a pattern list for grep)");
+  names->add_option("dir", *lexicon_dir, "Lexicon directory (default: the shipped one)");
+  names->callback([&exit_code, lexicon_dir] {
+    auto loaded = identify::LoadLexicon(lexicon_dir->empty() ? identify::DefaultLexiconDirectory()
+                                                             : std::filesystem::path(*lexicon_dir));
+    if (!loaded.has_value()) {
+      PrintError(loaded.error().message());
+      exit_code = 1;
+      return;
+    }
+    std::set<std::string> seen;
+    for (const auto& name : loaded->names) {
+      if (name.text.find('\n') == std::string::npos && seen.insert(name.text).second) {
+        std::printf("%s\n", name.text.c_str());
+      }
+    }
+  });
   CLI::App* stats = lexicon->add_subcommand("stats", "Counts by role, class, language and kind");
   stats->add_option("dir", *lexicon_dir, "Lexicon directory (default: the shipped one)");
   stats->callback([&exit_code, lexicon_dir] { exit_code = RunLexiconCheck(*lexicon_dir, true); });

@@ -197,14 +197,35 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
       return a.begin < b.begin;
     return a.end > b.end;
   });
+  // A name inside a quantity or a price is a unit or a multiplier ("14g", "10 X 200mg"), not a
+  // drug ("G", "X").
+  auto inside_amount = [&](uint32_t begin, uint32_t end) {
+    for (const Quantity& q : out.quantities.quantities) {
+      if (q.begin <= begin && end <= q.end)
+        return true;
+    }
+    for (const Price& p : out.quantities.prices) {
+      if (p.begin <= begin && end <= p.end)
+        return true;
+    }
+    return false;
+  };
   std::vector<NameHit> drug_hits;
+  std::vector<NameHit> category_hits;
   for (const NameHit& hit : hits_) {
     const Name& name = lexicon.names[static_cast<size_t>(hit.name)];
+    if (inside_amount(normalized_.begin[hit.begin], normalized_.end[hit.end - 1]))
+      continue;
     if (name.target == Name::Target::kCategory) {
-      bool duplicate = !out.category_terms.empty() && out.category_terms.back().name == hit.name &&
-                       out.category_terms.back().begin == normalized_.begin[hit.begin];
+      // Overlapping words of one category count once, the longest ("Glock 19" and "glock").
+      bool duplicate =
+          std::any_of(category_hits.begin(), category_hits.end(), [&](const NameHit& k) {
+            return k.begin < hit.end && hit.begin < k.end &&
+                   lexicon.names[static_cast<size_t>(k.name)].category == name.category;
+          });
       if (duplicate)
         continue;
+      category_hits.push_back(hit);
       NameFinding finding{hit.name, normalized_.begin[hit.begin], normalized_.end[hit.end - 1],
                           normalized_.StepsIn(hit.begin, hit.end),
                           name.ambiguity == Ambiguity::kHigh ? 0.5 : 1.0};
@@ -221,9 +242,10 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
       // The same span: a substance name wins over a class-level term, and a name is kept once.
       if (kept.begin == hit.begin && kept.end == hit.end) {
         const Name& other = lexicon.names[static_cast<size_t>(kept.name)];
-        if (kept.name == hit.name ||
-            (other.target == Name::Target::kSubstance && name.target == Name::Target::kClass) ||
-            (other.substance == name.substance && name.target == Name::Target::kSubstance)) {
+        bool same_meaning = other.target == name.target && other.substance == name.substance &&
+                            other.class_id == name.class_id;
+        if (kept.name == hit.name || same_meaning ||
+            (other.target == Name::Target::kSubstance && name.target == Name::Target::kClass)) {
           covered = true;
           break;
         }

@@ -174,7 +174,8 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::Build(
     normalizer.Normalize(name.text, normalized);
     std::vector<std::string> variants = Variants(normalized);
     for (std::string& variant : variants) {
-      if (variant.empty())
+      // One ASCII letter or digit ("X", "G", "H") is everywhere: sizes, units, multipliers.
+      if (variant.empty() || (variant.size() == 1 && static_cast<unsigned char>(variant[0]) < 0x80))
         continue;
       Endings endings = Endings::kNone;
       bool codeish = name.kind == "emoji" || name.kind == "code" || name.lang == "*" ||
@@ -200,18 +201,49 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::Build(
       Ref ref{static_cast<int>(n), static_cast<uint32_t>(variant.size()), endings};
       // Two names with one key and one meaning ("a-PVP", "α-PVP", "альфа-ПВП") are one hit; the
       // first name in lexicon order is its evidence.
-      bool duplicate = std::any_of(refs.begin(), refs.end(), [&](const Ref& r) {
+      auto same = std::find_if(refs.begin(), refs.end(), [&](const Ref& r) {
         const Name& other = lexicon.names[static_cast<size_t>(r.name)];
         return r.name == ref.name ||
                (other.target == name.target && other.substance == name.substance &&
                 other.class_id == name.class_id && other.category == name.category);
       });
-      if (!duplicate)
+      if (same == refs.end()) {
         refs.push_back(ref);
+      } else if (ref.endings == Endings::kSlavic) {
+        same->endings = Endings::kSlavic;  // "Amfetamin" (de) and "amfetamina" (pl): both apply
+      }
     }
   }
   if (matcher->literals_.empty())
     return InvalidArgument("the lexicon has no usable names");
+  // Each name also matches with its doubled letters written once ("canabis", "pils"), unless
+  // that spelling is another name ("pma" is PMA, not PMMA). Codes with digits are exact.
+  size_t primaries = matcher->literals_.size();
+  for (size_t i = 0; i < primaries; ++i) {
+    const std::string literal = matcher->literals_[i];
+    if (!AllLowerAscii(literal))
+      continue;
+    std::string single;
+    for (char c : literal) {
+      if (single.empty() || single.back() != c)
+        single.push_back(c);
+    }
+    if (single == literal || single.size() < 3)
+      continue;
+    auto [it, inserted] =
+        literal_index.emplace(single, static_cast<uint32_t>(matcher->literals_.size()));
+    if (!inserted && it->second < primaries)
+      continue;
+    size_t target = it->second;
+    if (inserted) {
+      matcher->literals_.push_back(single);
+      matcher->refs_.emplace_back();
+    }
+    for (Ref ref : std::vector<Ref>(matcher->refs_[i])) {
+      ref.length = static_cast<uint32_t>(single.size());
+      matcher->refs_[target].push_back(ref);
+    }
+  }
 
   // The cache key covers everything the compiled database depends on.
   Hasher hasher(DigestAlgorithm::kSha256);

@@ -67,6 +67,12 @@ TEST_F(MatcherTest, AllowsInflectionEndingsOfTheNamesLanguage) {
   EXPECT_TRUE(Found("cocainex").empty());
 }
 
+TEST_F(MatcherTest, DoubledLettersMayBeWrittenOnceOrStretched) {
+  EXPECT_THAT(Found("canabis"), ElementsAre("cannabis"));
+  EXPECT_THAT(Found("co-caine and cocaiiine"), ElementsAre("cocaine", "cocaine"));
+  EXPECT_THAT(Found("crystal meeeth 1g"), ::testing::Contains("crystal meth"));
+}
+
 TEST_F(MatcherTest, MultiWordNamesWithOrWithoutTheSpace) {
   EXPECT_THAT(Found("OG Kush"), ElementsAre("OG Kush"));
   EXPECT_THAT(Found("ogkush"), ElementsAre("OG Kush"));

@@ -319,6 +319,8 @@ class Emitter {
       byte = 'i';
     size_t n = out_.key.size();
     bool continues_word = in_word_ && n > 0 && !out_.soft[n];
+    if (!continues_word || !last_was_letter_)
+      run_ = 1;
     if (letter && continues_word && last_was_letter_) {
       char last = out_.key[n - 1];
       if (byte == 'h' && last == 'p') {
@@ -326,10 +328,23 @@ class Emitter {
         out_.end[n - 1] = cp.end;
         return;
       }
+      // A run of three or more of one letter is stretched ("нбооооом", "weeeed") and becomes one
+      // letter; a double ("pmma", "speed") stays, since it can tell names apart. Codes keep
+      // every letter.
       if (byte == last && static_cast<unsigned char>(byte) < 0x80 && !code_word_) {
-        out_.end[n - 1] = cp.end;
-        out_.steps[n - 1] |= kFoldStretch;
-        return;
+        ++run_;
+        if (run_ == 3 && n >= 2) {
+          out_.end[n - 2] = cp.end;
+          out_.steps[n - 2] |= kFoldStretch;
+          Pop();
+          return;
+        }
+        if (run_ > 3) {
+          out_.end[n - 1] = cp.end;
+          return;
+        }
+      } else {
+        run_ = 1;
       }
     }
     out_.key.push_back(byte);
@@ -360,6 +375,18 @@ class Emitter {
     pending_steps_ = 0;
   }
   void Pending(uint8_t steps) { pending_steps_ |= steps; }
+  void Extend(const Cp& cp) {
+    if (in_word_ && !out_.key.empty() && out_.key.back() != ' ')
+      out_.end.back() = cp.end;
+  }
+  void Pop() {
+    out_.key.pop_back();
+    out_.begin.pop_back();
+    out_.end.pop_back();
+    out_.steps.pop_back();
+    out_.soft.pop_back();
+    out_.soft.back() = 0;
+  }
   // Words with digits are codes ("3-MMC", "AB-PINACA"): their doubled letters are kept.
   void CodeWord(bool code) { code_word_ = code; }
   bool LastWasLetter() const { return in_word_ && last_was_letter_; }
@@ -371,6 +398,7 @@ class Emitter {
   bool last_was_letter_ = false;
   uint8_t pending_steps_ = 0;
   bool code_word_ = false;
+  int run_ = 1;  // length of the current run of one letter
 };
 
 bool IsUnit(const Cp& cp) {
@@ -581,6 +609,8 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
       const char* bytes_out = use_alt ? info.alt : info.out;
       uint8_t count = use_alt ? info.alt_len : info.out_len;
       uint8_t steps = info.steps | (use_alt ? kFoldConfusable : 0);
+      if (count == 0)
+        emit.Extend(cp);  // "ь", "ъ": no letter, but part of the word's span
       for (uint8_t b = 0; b < count; ++b)
         emit.Byte(bytes_out[b], cp, steps, true);
       seen_unit = true;

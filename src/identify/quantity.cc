@@ -19,7 +19,7 @@ struct Unit {
 };
 
 // Longest first within a shared prefix, so "mg/ml" wins over "mg" and "grams" over "gr".
-constexpr std::array<Unit, 88> kUnits = {{
+constexpr std::array<Unit, 90> kUnits = {{
     {"mg/ml", Quantity::Kind::kConcentration, 1, "mg/ml"},
     {"мг/мл", Quantity::Kind::kConcentration, 1, "mg/ml"},
     {"ug/ml", Quantity::Kind::kConcentration, 0.001, "mg/ml"},
@@ -103,6 +103,8 @@ constexpr std::array<Unit, 88> kUnits = {{
     {"таблеток", Quantity::Kind::kCount, 1, "unit"},
     {"табл", Quantity::Kind::kCount, 1, "unit"},
     {"таб", Quantity::Kind::kCount, 1, "unit"},
+    {"штуки", Quantity::Kind::kCount, 1, "unit"},
+    {"штука", Quantity::Kind::kCount, 1, "unit"},
     {"штук", Quantity::Kind::kCount, 1, "unit"},
     {"шт", Quantity::Kind::kCount, 1, "unit"},
     {"капсул", Quantity::Kind::kCount, 1, "unit"},
