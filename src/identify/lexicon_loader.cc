@@ -384,8 +384,10 @@ class Loader {
   // Cross-references that need the whole lexicon.
   void Resolve() {
     for (const auto& [status, file, node] : statuses_to_check_) {
+      const std::string& instrument =
+          status.instrument;  // lambdas cannot capture bindings in C++20
       auto it = std::find_if(lexicon_.instruments.begin(), lexicon_.instruments.end(),
-                             [&](const Instrument& i) { return i.id == status.instrument; });
+                             [&](const Instrument& i) { return i.id == instrument; });
       if (it == lexicon_.instruments.end()) {
         Error(file, node, "unknown instrument `" + status.instrument + "` (see instruments.yaml)");
       } else if (std::find(it->lists.begin(), it->lists.end(), status.list) == it->lists.end()) {
