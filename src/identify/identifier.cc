@@ -1,6 +1,7 @@
 #include "identify/identifier.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -160,6 +161,9 @@ Result<std::unique_ptr<Identifier>> Identifier::Create(const IdentifierOptions& 
     cache_dir =
         options.cache_dir.empty() ? LexiconMatcher::DefaultCacheDirectory() : options.cache_dir;
   }
+  for (const Name& name : identifier->lexicon_.names) {
+    identifier->base_confidence_.push_back(BaseConfidence(name));
+  }
   DRAGNET_ASSIGN_OR_RETURN(
       identifier->matcher_,
       LexiconMatcher::Build(identifier->lexicon_, identifier->normalizer_, cache_dir));
@@ -258,9 +262,8 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
   // Everyday words ("ice", "speed", "соль") count only near a quantity, a price or another
   // drug word that is not itself ambiguous.
   auto make_finding = [&](const NameHit& hit) {
-    const Name& name = lexicon.names[static_cast<size_t>(hit.name)];
     uint8_t steps = normalized_.StepsIn(hit.begin, hit.end);
-    double confidence = BaseConfidence(name);
+    double confidence = identifier_.base_confidence_[static_cast<size_t>(hit.name)];
     if (steps & (kFoldConfusable | kFoldLeet))
       confidence *= 0.95;
     return NameFinding{hit.name, normalized_.begin[hit.begin], normalized_.end[hit.end - 1], steps,
@@ -312,31 +315,43 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
 void IdentifierSession::FindNpsCandidates(Identification& out) {
   const std::string& key = normalized_.key;
   size_t start = 0;
-  while (start < key.size()) {
+  while (start < key.size() && out.nps_candidates.size() < 64) {
     size_t stop = key.find(' ', start);
     if (stop == std::string::npos)
       stop = key.size();
-    if (stop > start && out.nps_candidates.size() < 64) {
-      std::string_view word(key.data() + start, stop - start);
-      uint32_t begin = normalized_.begin[start];
-      uint32_t end = normalized_.end[stop - 1];
-      bool known = false;
-      for (const auto* list : {&out.substances, &out.terms}) {
-        for (const NameFinding& f : *list) {
-          if (f.begin < end && begin < f.end)
-            known = true;
-        }
-      }
-      if (!known) {
-        for (const NpsShape& shape : kNpsShapes) {
-          if (shape.matches(word)) {
-            out.nps_candidates.push_back({shape.family, shape.class_id, begin, end});
-            break;
-          }
-        }
+    std::string_view word(key.data() + start, stop - start);
+    size_t word_start = start;
+    start = stop + 1;
+    if (word.size() < 3 || word.size() > 40)
+      continue;
+    // Every shape has a digit, starts with "a" (a-PVP) or ends like a family suffix
+    // (-pinaca, -pegaclone, -nitazene, -fentanil, -azolam, -azepam).
+    char last = word.back();
+    bool may_be_code =
+        word[0] == 'a' || std::any_of(word.begin(), word.end(), IsDigit) ||
+        (word.size() >= 6 && (last == 'a' || last == 'e' || last == 'l' || last == 'm'));
+    if (!may_be_code)
+      continue;
+    const NpsShape* match = nullptr;
+    for (const NpsShape& shape : kNpsShapes) {
+      if (shape.matches(word)) {
+        match = &shape;
+        break;
       }
     }
-    start = stop + 1;
+    if (match == nullptr)
+      continue;
+    uint32_t begin = normalized_.begin[word_start];
+    uint32_t end = normalized_.end[stop - 1];
+    bool known = false;
+    for (const auto* list : {&out.substances, &out.terms}) {
+      for (const NameFinding& f : *list) {
+        if (f.begin < end && begin < f.end)
+          known = true;
+      }
+    }
+    if (!known)
+      out.nps_candidates.push_back({match->family, match->class_id, begin, end});
   }
 }
 
@@ -360,12 +375,20 @@ void IdentifierSession::PricePerUnitOf(std::string_view date, Identification& ou
 
 void IdentifierSession::Categorize(Identification& out) {
   const Lexicon& lexicon = identifier_.lexicon_;
-  std::map<std::string, double> score;
-  std::map<std::string, std::vector<const NameFinding*>> why;
+  constexpr size_t kCategories = kCategoryIds.size();
+  auto index_of = [](std::string_view id) {
+    return static_cast<size_t>(std::find(kCategoryIds.begin(), kCategoryIds.end(), id) -
+                               kCategoryIds.begin());
+  };
+  static const size_t kDrugs = index_of("drugs");
+  static const size_t kGuides = index_of("guides");
+  static const size_t kRecruitment = index_of("recruitment");
+  static const size_t kParaphernalia = index_of("paraphernalia");
+  static const size_t kOther = index_of("other");
+  std::array<double, kCategories> score{};
   for (const NameFinding& finding : out.category_terms) {
     const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
-    score[name.category] += name.weight * finding.confidence;
-    why[name.category].push_back(&finding);
+    score[static_cast<size_t>(name.category_index)] += name.weight * finding.confidence;
   }
   double drugs = 0;
   for (const NameFinding& f : out.substances)
@@ -379,42 +402,43 @@ void IdentifierSession::Categorize(Identification& out) {
   }
   if (drugs > 0 && drug_amount)
     drugs += 1;
+  score[kDrugs] = drugs;
 
-  auto decide = [&](const std::string& category) {
-    out.category = category;
-    for (const NameFinding* f : why[category]) {
-      out.category_evidence.push_back(lexicon.names[static_cast<size_t>(f->name)].text);
-    }
-  };
+  size_t decided = kOther;
   // A guide, a job offer or a pipe that mentions a drug is not a drug listing.
-  if (score["guides"] >= 3)
-    return decide("guides");
-  if (score["recruitment"] >= 3)
-    return decide("recruitment");
-  if (score["paraphernalia"] >= 3 && !(drug_amount && drugs >= 3 * score["paraphernalia"])) {
-    return decide("paraphernalia");
-  }
-  std::string best = "drugs";
-  double best_score = drugs;
-  for (const auto& [category, value] : score) {
-    if (value > best_score) {
-      best = category;
-      best_score = value;
+  if (score[kGuides] >= 3) {
+    decided = kGuides;
+  } else if (score[kRecruitment] >= 3) {
+    decided = kRecruitment;
+  } else if (score[kParaphernalia] >= 3 && !(drug_amount && drugs >= 3 * score[kParaphernalia])) {
+    decided = kParaphernalia;
+  } else {
+    double best_score = 0;
+    for (size_t c = 0; c < kCategories; ++c) {
+      // Drugs first on a tie: the order of kCategoryIds.
+      if (score[c] > best_score) {
+        decided = c;
+        best_score = score[c];
+      }
     }
+    if (best_score < 1.0)
+      decided = kOther;
   }
-  if (best_score < 1.0)
-    return decide("other");
-  if (best == "drugs") {
-    out.category = "drugs";
-    for (const NameFinding& f : out.substances) {
-      out.category_evidence.push_back(lexicon.names[static_cast<size_t>(f.name)].text);
-    }
-    for (const NameFinding& f : out.terms) {
-      out.category_evidence.push_back(lexicon.names[static_cast<size_t>(f.name)].text);
+  out.category = kCategoryIds[decided];
+  if (decided == kDrugs) {
+    for (const auto* list : {&out.substances, &out.terms}) {
+      for (const NameFinding& f : *list) {
+        out.category_evidence.push_back(lexicon.names[static_cast<size_t>(f.name)].text);
+      }
     }
     return;
   }
-  decide(best);
+  for (const NameFinding& f : out.category_terms) {
+    const Name& name = lexicon.names[static_cast<size_t>(f.name)];
+    if (static_cast<size_t>(name.category_index) == decided) {
+      out.category_evidence.push_back(name.text);
+    }
+  }
 }
 
 nlohmann::json Identifier::ToJson(const Identification& result, std::string_view text) const {

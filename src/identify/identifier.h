@@ -93,6 +93,7 @@ class Identifier {
   Normalizer normalizer_;
   std::unique_ptr<LexiconMatcher> matcher_;
   ExchangeRates rates_;
+  std::vector<double> base_confidence_;  // per lexicon name: what it says alone
   friend class IdentifierSession;
 };
 

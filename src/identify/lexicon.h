@@ -80,6 +80,7 @@ struct Name {
   std::string class_id;         // kClass (and kSubstance: the substance's class)
   std::vector<int> candidates;  // kClass: substances it most often means
   std::string category;         // kCategory
+  int category_index = -1;      // kCategory: index into kCategoryIds
   int weight = 0;               // kCategory: 1..3
   SourceLine source;
 };

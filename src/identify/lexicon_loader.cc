@@ -371,6 +371,8 @@ class Loader {
       name.kind = "category";
       name.target = Name::Target::kCategory;
       name.category = category;
+      name.category_index = static_cast<int>(
+          std::find(kCategoryIds.begin(), kCategoryIds.end(), category) - kCategoryIds.begin());
       std::string weight = Text(file, entry, "weight", true);
       if (weight != "1" && weight != "2" && weight != "3") {
         Error(file, entry, "`weight` must be 1, 2 or 3");

@@ -298,6 +298,8 @@ struct Cp {
   uint32_t begin;
   uint32_t end;
   const CharInfo* info;
+  Kind kind;  // copies of info's, read in every pass without chasing the pointer
+  Script script;
 };
 
 struct Token {
@@ -402,7 +404,7 @@ class Emitter {
 };
 
 bool IsUnit(const Cp& cp) {
-  return cp.info->kind == Kind::kLetter || cp.info->kind == Kind::kDigit;
+  return cp.kind == Kind::kLetter || cp.kind == Kind::kDigit;
 }
 
 }  // namespace
@@ -431,26 +433,30 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
   for (int32_t i = 0; i < length;) {
     auto start = static_cast<uint32_t>(i);
     if (bytes[i] < 0x80) {
-      cps.push_back({start, start + 1, &t.bmp[bytes[i]]});
+      const CharInfo* info = &t.bmp[bytes[i]];
+      cps.push_back({start, start + 1, info, info->kind, info->script});
       ++i;
       continue;
     }
     UChar32 c;
     U8_NEXT(bytes, i, length, c);
-    cps.push_back({start, static_cast<uint32_t>(i), c < 0 ? &kInvalid : &t.Lookup(c)});
+    const CharInfo* info = c < 0 ? &kInvalid : &t.Lookup(c);
+    cps.push_back({start, static_cast<uint32_t>(i), info, info->kind, info->script});
   }
   // '@' and '$' between letters stand for a and s ("xan@x", "$peed" is left alone).
   for (size_t i = 1; i + 1 < cps.size(); ++i) {
     char byte = text[cps[i].begin];
     if ((byte == '@' || byte == '$') && cps[i].end - cps[i].begin == 1 &&
-        cps[i - 1].info->kind == Kind::kLetter && cps[i + 1].info->kind == Kind::kLetter) {
+        cps[i - 1].kind == Kind::kLetter && cps[i + 1].kind == Kind::kLetter) {
       cps[i].info = byte == '@' ? &leet_at : &leet_s;
+      cps[i].kind = Kind::kLetter;
+      cps[i].script = Script::kLatin;
     }
   }
 
   // 2. Words: runs of letters and digits, with soft separators and invisible characters inside.
   for (size_t i = 0; i < cps.size();) {
-    Kind kind = cps[i].info->kind;
+    Kind kind = cps[i].kind;
     if (kind == Kind::kEmoji) {
       tokens.push_back({i, i + 1, 0, false, true});
       ++i;
@@ -460,9 +466,9 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
       ++i;
       continue;
     }
-    if (cps[i].info->script == Script::kEachCharAWord) {
+    if (cps[i].script == Script::kEachCharAWord) {
       size_t last = i + 1;
-      while (last < cps.size() && cps[last].info->kind == Kind::kIgnorable)
+      while (last < cps.size() && cps[last].kind == Kind::kIgnorable)
         ++last;
       tokens.push_back({i, last, 1, true, false});
       i = last;
@@ -471,9 +477,8 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
     Token token{i, i, 0};
     size_t j = i;
     while (j < cps.size()) {
-      Kind k = cps[j].info->kind;
-      if ((k == Kind::kLetter || k == Kind::kDigit) &&
-          cps[j].info->script != Script::kEachCharAWord) {
+      Kind k = cps[j].kind;
+      if ((k == Kind::kLetter || k == Kind::kDigit) && cps[j].script != Script::kEachCharAWord) {
         ++token.units;
         ++j;
         token.last = j;
@@ -481,11 +486,10 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
         // Inside the word only when a letter or digit follows.
         size_t next = j;
         while (next < cps.size() &&
-               (cps[next].info->kind == Kind::kIgnorable || cps[next].info->kind == Kind::kSoft)) {
+               (cps[next].kind == Kind::kIgnorable || cps[next].kind == Kind::kSoft)) {
           ++next;
         }
-        if (next < cps.size() && IsUnit(cps[next]) &&
-            cps[next].info->script != Script::kEachCharAWord) {
+        if (next < cps.size() && IsUnit(cps[next]) && cps[next].script != Script::kEachCharAWord) {
           j = next;
         } else {
           break;
@@ -508,7 +512,7 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
       uint32_t at = cps[k].begin;
       char c = cps[k].end - at == 1 ? text[at] : '\0';
       if (c != ' ' && c != '.' && c != '-' && c != '_' && c != '/' && c != '*' &&
-          cps[k].info->kind != Kind::kIgnorable) {
+          cps[k].kind != Kind::kIgnorable) {
         return false;
       }
     }
@@ -520,10 +524,10 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
       continue;
     }
     size_t j = i + 1;
-    int letters = cps[tokens[i].first].info->kind == Kind::kLetter ? 1 : 0;
+    int letters = cps[tokens[i].first].kind == Kind::kLetter ? 1 : 0;
     while (j < tokens.size() && tokens[j].units == 1 && !tokens[j].emoji &&
            !tokens[j].each_char_word && joinable_gap(tokens[j - 1], tokens[j])) {
-      letters += cps[tokens[j].first].info->kind == Kind::kLetter ? 1 : 0;
+      letters += cps[tokens[j].first].kind == Kind::kLetter ? 1 : 0;
       ++j;
     }
     if (j - i >= 3 && letters >= 2) {
@@ -557,11 +561,11 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
     int cyrillic = 0;
     bool digits = false;
     for (size_t k = token.first; k < token.last; ++k) {
-      if (cps[k].info->script == Script::kLatin)
+      if (cps[k].script == Script::kLatin)
         ++latin;
-      if (cps[k].info->script == Script::kCyrillic)
+      if (cps[k].script == Script::kCyrillic)
         ++cyrillic;
-      if (cps[k].info->kind == Kind::kDigit)
+      if (cps[k].kind == Kind::kDigit)
         digits = true;
     }
     emit.CodeWord(digits);

@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <string>
+#include <unordered_map>
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -164,29 +166,6 @@ bool IsWordChar(UChar32 c) {
   return c != 0 && (u_isalnum(c) != 0);
 }
 
-// Does `text` at `at` start with `word` (compared in lower case), ending on a non-letter?
-// Returns its byte length, or 0.
-size_t MatchWord(std::string_view text, size_t at, std::string_view word) {
-  size_t i = at;
-  size_t w = 0;
-  while (w < word.size()) {
-    size_t next_text;
-    size_t next_word;
-    UChar32 a = CodePointAt(text, i, &next_text);
-    UChar32 b = CodePointAt(word, w, &next_word);
-    if (a == 0 || u_tolower(a) != b)
-      return 0;
-    i = next_text;
-    w = next_word;
-  }
-  UChar32 after = CodePointAt(text, i);
-  UChar32 last = CodePointAt(word, 0);
-  // Symbols ("$", "₽", "%") need no boundary after them; words do ("g" must not start "grass").
-  if (u_isalpha(last) && u_isalpha(after))
-    return 0;
-  return i - at;
-}
-
 size_t SkipSpaces(std::string_view text, size_t at, size_t max_spaces = 2) {
   size_t spaces = 0;
   while (spaces < max_spaces && at < text.size()) {
@@ -255,31 +234,167 @@ bool ParseNumber(std::string_view text, size_t at, Number& number) {
   return true;
 }
 
-const Currency* MatchCurrency(std::string_view text, size_t at, size_t* length, bool prefix) {
-  const Currency* best = nullptr;
-  size_t best_length = 0;
-  for (const Currency& currency : kCurrencies) {
-    if (prefix && !currency.prefix)
+void AppendUtf8(std::string& out, UChar32 c) {
+  char buffer[4];
+  int32_t length = 0;
+  UBool error = false;
+  U8_APPEND(buffer, length, 4, c, error);
+  if (!error)
+    out.append(buffer, static_cast<size_t>(length));
+}
+
+// The lower-case run of letters (any script) at `at`, at most 24 bytes, into `lower`; returns
+// its byte length in the text, 0 when no letter starts there. A unit or currency word must be
+// the whole run: "g" is not read out of "grass".
+size_t LetterRun(std::string_view text, size_t at, std::string& lower) {
+  lower.clear();
+  size_t i = at;
+  while (i < text.size() && lower.size() < 24) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if ((c | 0x20) < 'a' || (c | 0x20) > 'z')
+        break;
+      lower.push_back(static_cast<char>(c | 0x20));
+      ++i;
       continue;
-    size_t n = MatchWord(text, at, currency.text);
-    if (n > best_length) {
-      best = &currency;
-      best_length = n;
+    }
+    size_t next;
+    UChar32 cp = CodePointAt(text, i, &next);
+    if (!u_isalpha(cp))
+      break;
+    AppendUtf8(lower, u_tolower(cp));
+    i = next;
+  }
+  return i - at;
+}
+
+// Word -> entry tables built once from the arrays above.
+struct Lookup {
+  std::unordered_map<std::string_view, const Unit*> units;
+  std::unordered_map<std::string_view, const Currency*> words;     // any position
+  std::unordered_map<std::string_view, const Currency*> prefixes;  // before the amount
+  std::vector<const Currency*> signs;  // currencies written with a sign ($, ₽...), longest first
+  Lookup() {
+    for (const Unit& unit : kUnits)
+      units.emplace(unit.text, &unit);
+    for (const Currency& currency : kCurrencies) {
+      auto first = static_cast<unsigned char>(currency.text[0]);
+      bool letters = (first | 0x20) >= 'a' && (first | 0x20) <= 'z';
+      if (!letters) {
+        UChar32 cp = CodePointAt(currency.text, 0);
+        letters = u_isalpha(cp) != 0;
+      }
+      if (letters) {
+        words.emplace(currency.text, &currency);
+        if (currency.prefix)
+          prefixes.emplace(currency.text, &currency);
+      } else {
+        signs.push_back(&currency);
+      }
     }
   }
-  *length = best_length;
-  return best;
+};
+
+const Lookup& Tables() {
+  static const Lookup lookup;
+  return lookup;
+}
+
+const Currency* MatchCurrency(std::string_view text, size_t at, size_t* length) {
+  *length = 0;
+  if (at >= text.size())
+    return nullptr;
+  const Lookup& tables = Tables();
+  for (const Currency* sign : tables.signs) {
+    if (text.substr(at, sign->text.size()) == sign->text) {
+      *length = sign->text.size();
+      return sign;
+    }
+  }
+  thread_local std::string word;
+  size_t n = LetterRun(text, at, word);
+  if (n == 0)
+    return nullptr;
+  auto it = tables.words.find(word);
+  if (it == tables.words.end())
+    return nullptr;
+  *length = n;
+  return it->second;
 }
 
 const Unit* MatchUnit(std::string_view text, size_t at, size_t* length) {
-  for (const Unit& unit : kUnits) {
-    size_t n = MatchWord(text, at, unit.text);
-    if (n > 0) {
-      *length = n;
-      return &unit;
+  thread_local std::string word;
+  thread_local std::string per;
+  size_t n = LetterRun(text, at, word);
+  if (n == 0)
+    return nullptr;
+  const Lookup& tables = Tables();
+  // "mg/ml", "мг/мл": a concentration.
+  if (at + n < text.size() && text[at + n] == '/') {
+    size_t m = LetterRun(text, at + n + 1, per);
+    if (m > 0) {
+      auto it = tables.units.find(word + "/" + per);
+      if (it != tables.units.end()) {
+        *length = n + 1 + m;
+        return it->second;
+      }
     }
   }
-  return nullptr;
+  auto it = tables.units.find(word);
+  if (it == tables.units.end())
+    return nullptr;
+  *length = n;
+  return it->second;
+}
+
+// A prefix currency written just before `number_at` (one space allowed between), starting on a
+// word boundary; its start goes to `*start`.
+const Currency* PrefixCurrency(std::string_view text, size_t number_at, size_t* start) {
+  size_t end = number_at;
+  if (end >= 1 && text[end - 1] == ' ') {
+    end -= 1;
+  } else if (end >= 2 && text.substr(end - 2, 2) == "\xc2\xa0") {
+    end -= 2;
+  }
+  if (end == 0)
+    return nullptr;
+  const Lookup& tables = Tables();
+  auto before = static_cast<unsigned char>(text[end - 1]);
+  bool letter = (before | 0x20) >= 'a' && (before | 0x20) <= 'z';
+  if (!letter && before != '$' && before < 0x80)
+    return nullptr;
+  static const std::vector<const Currency*> kNone;
+  for (const Currency* sign : letter ? kNone : tables.signs) {
+    size_t length = sign->text.size();
+    if (sign->prefix && length <= end && text.substr(end - length, length) == sign->text) {
+      *start = end - length;
+      return sign;
+    }
+  }
+  size_t begin = end;
+  while (begin > 0 && end - begin < 5) {
+    auto c = static_cast<unsigned char>(text[begin - 1]);
+    if ((c | 0x20) < 'a' || (c | 0x20) > 'z')
+      break;
+    --begin;
+  }
+  if (begin == end)
+    return nullptr;
+  if (begin > 0) {
+    size_t lead = begin - 1;
+    while (lead > 0 && (static_cast<unsigned char>(text[lead]) & 0xC0) == 0x80)
+      --lead;
+    if (IsWordChar(CodePointAt(text, lead)))
+      return nullptr;
+  }
+  std::string word(text.substr(begin, end - begin));
+  for (char& c : word)
+    c = static_cast<char>(c | 0x20);
+  auto it = tables.prefixes.find(word);
+  if (it == tables.prefixes.end())
+    return nullptr;
+  *start = begin;
+  return it->second;
 }
 
 bool PrecededByWordChar(std::string_view text, size_t at) {
@@ -313,35 +428,15 @@ const char* QuantityKindName(Quantity::Kind kind) {
 
 void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit) {
   out.Clear();
+  size_t consumed = 0;  // end of the last amount or price read
   for (size_t at = 0; at < text.size();) {
     if (out.quantities.size() >= limit && out.prices.size() >= limit)
       break;
-    // A currency sign or code before the amount: "$40", "€ 45", "BTC 0.01".
-    if (!IsDigit(text[at])) {
-      size_t currency_length = 0;
-      const Currency* currency = nullptr;
-      bool boundary_before = at == 0 || !IsWordChar(CodePointAt(text, at - 1));
-      if (boundary_before)
-        currency = MatchCurrency(text, at, &currency_length, true);
-      if (currency != nullptr) {
-        size_t number_at = SkipSpaces(text, at + currency_length, 1);
-        Number number;
-        if (ParseNumber(text, number_at, number) && out.prices.size() < limit) {
-          double amount = number.decimal_three ? number.as_thousands : number.value;
-          if (currency->code == "BTC" || currency->code == "XMR" || currency->code == "ETH") {
-            amount = number.value;  // crypto amounts are decimals: "0.015"
-          }
-          out.prices.push_back({amount, std::string(currency->code), static_cast<uint32_t>(at),
-                                static_cast<uint32_t>(number.end)});
-          at = number.end;
-          continue;
-        }
-      }
-      size_t next;
-      CodePointAt(text, at, &next);
-      at = next;
-      continue;
-    }
+    // Only digits start anything; skip to the next one without decoding the text in between.
+    while (at < text.size() && !IsDigit(text[at]))
+      ++at;
+    if (at >= text.size())
+      break;
     if (PrecededByWordChar(text, at)) {
       while (at < text.size() && IsDigit(text[at]))
         ++at;
@@ -349,6 +444,28 @@ void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit)
     }
     Number number;
     ParseNumber(text, at, number);
+    // A currency sign or code before the amount: "$40", "€ 45", "BTC 0.01".
+    // Not when the sign was the end of the previous price ("40$ 5g") or a unit follows ("$ 5g").
+    size_t prefix_at = 0;
+    const Currency* currency = PrefixCurrency(text, at, &prefix_at);
+    if (currency != nullptr && prefix_at < consumed)
+      currency = nullptr;
+    if (currency != nullptr) {
+      size_t unit_length = 0;
+      if (MatchUnit(text, SkipSpaces(text, number.end), &unit_length) != nullptr)
+        currency = nullptr;
+    }
+    if (currency != nullptr) {
+      if (out.prices.size() < limit) {
+        bool crypto = currency->code == "BTC" || currency->code == "XMR" || currency->code == "ETH";
+        double amount = number.decimal_three && !crypto ? number.as_thousands : number.value;
+        out.prices.push_back({amount, std::string(currency->code), static_cast<uint32_t>(prefix_at),
+                              static_cast<uint32_t>(number.end)});
+      }
+      at = number.end;
+      consumed = at;
+      continue;
+    }
     size_t after = SkipSpaces(text, number.end);
     // "20+2 gr": a bonus added to the amount.
     double bonus = 0;
@@ -388,6 +505,7 @@ void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit)
                                   static_cast<uint32_t>(after + 1)});
       }
       at = after + 1;
+      consumed = at;
       continue;
     }
     const Unit* unit = MatchUnit(text, after, &length);
@@ -404,20 +522,21 @@ void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit)
                                   static_cast<uint32_t>(end)});
       }
       at = after + length;
+      consumed = at;
       continue;
     }
-    if (const Currency* currency = MatchCurrency(text, after, &length, false);
-        currency != nullptr) {
+    if (const Currency* suffix = MatchCurrency(text, after, &length); suffix != nullptr) {
       if (out.prices.size() < limit) {
-        bool crypto = currency->code == "BTC" || currency->code == "XMR" ||
-                      currency->code == "ETH" || currency->code == "LTC";
+        bool crypto = suffix->code == "BTC" || suffix->code == "XMR" || suffix->code == "ETH" ||
+                      suffix->code == "LTC";
         // "3.200 руб" and "3,200 RUB" are thousands; "0.025 BTC" is a decimal.
         double amount = number.decimal_three && !crypto ? number.as_thousands : number.value;
-        out.prices.push_back({amount, std::string(currency->code),
+        out.prices.push_back({amount, std::string(suffix->code),
                               static_cast<uint32_t>(number.begin),
                               static_cast<uint32_t>(after + length)});
       }
       at = after + length;
+      consumed = at;
       continue;
     }
     at = number.end > at ? number.end : at + 1;

@@ -61,6 +61,14 @@ TEST(Quantity, CurrencyBeforeTheAmountAndThousands) {
   EXPECT_EQ(q.prices[5].currency, "RUB");
 }
 
+TEST(Quantity, ASignAfterAPriceDoesNotPrefixTheNextAmount) {
+  auto q = Parse("1g 40$ 5g 180$");
+  ASSERT_EQ(q.quantities.size(), 2u);
+  ASSERT_EQ(q.prices.size(), 2u);
+  EXPECT_DOUBLE_EQ(q.prices[1].amount, 180);
+  ASSERT_EQ(q.tiers.size(), 2u);
+}
+
 TEST(Quantity, PercentAndWordsThatAreNotUnits) {
   auto q = Parse("85% pure, 24%THC, 3 grass, 2020 г. version2g");
   ASSERT_EQ(q.quantities.size(), 2u);
