@@ -123,7 +123,12 @@ class Runner {
       : identifier_(identifier),
         session_(session),
         options_(options),
-        progress_("identify", quiet) {}
+        progress_("identify", quiet) {
+    if (options_.format == "table") {
+      std::printf("%-12s %-13s %-28s %-30s %s\n", "id", "category", "classes", "substances",
+                  "price");
+    }
+  }
 
   Status Document(const nlohmann::json& id, std::string_view text) {
     DRAGNET_RETURN_IF_ERROR(session_.Identify(text, options_.date, result_));
@@ -131,8 +136,11 @@ class Runner {
     bytes_ += text.size();
     if (options_.format == "table") {
       std::string substances;
+      std::set<int> seen;
       for (const auto& f : result_.substances) {
         const auto& name = identifier_.lexicon().names[static_cast<size_t>(f.name)];
+        if (!seen.insert(name.substance).second)
+          continue;
         substances += (substances.empty() ? "" : ",") +
                       identifier_.lexicon().substances[static_cast<size_t>(name.substance)].id;
       }

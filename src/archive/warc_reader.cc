@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include "core/check.h"
@@ -93,9 +94,13 @@ struct WarcReader::Impl {
   bool eof = false;       // no more bytes will come
   uint64_t file_pos = 0;  // next byte to read from the file
 
-  // gzip state
+  // gzip state. Whole members that fit the input window are inflated by libdeflate, about twice
+  // as fast as zlib; members that do not fit, and damaged ones, go through zlib's streaming
+  // inflate, which also reports where the damage is.
   z_stream zs{};
   bool zs_ready = false;
+  libdeflate_decompressor* deflate = nullptr;
+  bool compressed_eof = false;  // the file has no more compressed bytes to read
   std::string zin;
   size_t zin_pos = 0;
   size_t zin_end = 0;
@@ -124,6 +129,8 @@ struct WarcReader::Impl {
   std::string label;
 
   ~Impl() {
+    if (deflate != nullptr)
+      libdeflate_free_decompressor(deflate);
     if (zs_ready)
       inflateEnd(&zs);
     if (fd >= 0)
@@ -187,6 +194,8 @@ struct WarcReader::Impl {
     zin_pos = zin_end = 0;
     DRAGNET_ASSIGN_OR_RETURN(size_t got, ReadFile(zin.data(), zin.size()));
     zin_end = got;
+    if (got == 0)
+      compressed_eof = true;
     return got > 0;
   }
 
@@ -234,6 +243,11 @@ struct WarcReader::Impl {
         inflateReset(&zs);
       }
       if (at_member_start) {
+        DRAGNET_ASSIGN_OR_RETURN(size_t fast, InflateWholeMember());
+        if (fast > 0) {
+          produced += fast;
+          continue;
+        }
         members.push_back({base + end, zin_base + zin_pos});
         at_member_start = false;
       }
@@ -271,6 +285,36 @@ struct WarcReader::Impl {
       }
     }
     return produced;
+  }
+
+  // Inflates the member starting at zin_pos in one call when it and its output fit the buffers.
+  // Returns the bytes produced; 0 leaves everything as it was for the streaming path.
+  Result<size_t> InflateWholeMember() {
+    if (deflate == nullptr)
+      return size_t{0};
+    // Keep at least half a window of input ahead, so most members are whole in it.
+    if (zin_end - zin_pos < zin.size() / 2 && !compressed_eof) {
+      std::memmove(zin.data(), zin.data() + zin_pos, zin_end - zin_pos);
+      zin_base += zin_pos;
+      zin_end -= zin_pos;
+      zin_pos = 0;
+      DRAGNET_ASSIGN_OR_RETURN(size_t got, ReadFile(zin.data() + zin_end, zin.size() - zin_end));
+      zin_end += got;
+      if (got == 0)
+        compressed_eof = true;
+    }
+    size_t in_used = 0;
+    size_t out_used = 0;
+    libdeflate_result result = libdeflate_gzip_decompress_ex(
+        deflate, zin.data() + zin_pos, zin_end - zin_pos, buf.data() + end, buf.size() - end,
+        &in_used, &out_used);
+    if (result != LIBDEFLATE_SUCCESS || out_used == 0)
+      return size_t{0};
+    members.push_back({base + end, zin_base + zin_pos});
+    zin_pos += in_used;
+    end += out_used;
+    last_member_end = zin_base + zin_pos;
+    return out_used;
   }
 
   // Ensures at least `n` unread bytes when the input has them. Returns the bytes available.
@@ -673,6 +717,9 @@ Result<std::unique_ptr<WarcReader>> WarcReader::Open(const std::filesystem::path
     if (inflateInit2(&impl->zs, 15 + 16) != Z_OK)
       return Internal("inflateInit2 failed");
     impl->zs_ready = true;
+    impl->deflate = libdeflate_alloc_decompressor();
+    if (impl->deflate == nullptr)
+      return Internal("libdeflate_alloc_decompressor failed");
   }
   return std::unique_ptr<WarcReader>(new WarcReader(std::move(impl)));
 }
@@ -694,6 +741,7 @@ Status WarcReader::Seek(uint64_t offset) {
     inflateReset(&s.zs);
     s.zin_pos = s.zin_end = 0;
     s.zin_base = offset;
+    s.compressed_eof = false;
     s.at_member_start = true;
     s.searching_magic = false;
     s.base = 0;

@@ -361,15 +361,21 @@ void IdentifierSession::PricePerUnitOf(std::string_view date, Identification& ou
     const Tier& tier = out.quantities.tiers[t];
     const Quantity& quantity = out.quantities.quantities[tier.quantity];
     const Price& price = out.quantities.prices[tier.price];
-    double amount = quantity.Total();
+    // Doses sold by the piece ("150ug x10", "10 x 200mg" pills) are priced per unit; bulk by
+    // the gram.
+    bool per_dose = quantity.kind == Quantity::Kind::kCount ||
+                    (quantity.kind == Quantity::Kind::kMass && quantity.multiplier > 1 &&
+                     quantity.value < 0.05);
+    double amount = per_dose ? (quantity.kind == Quantity::Kind::kCount ? quantity.Total()
+                                                                         : quantity.multiplier)
+                             : quantity.Total();
     if (!(amount > 0))
       continue;
     auto usd = rates.Convert(price.amount, price.currency, "USD", date);
     auto eur = rates.Convert(price.amount, price.currency, "EUR", date);
     if (!usd || !eur)
       continue;
-    out.price_per_unit.push_back(
-        {t, quantity.kind == Quantity::Kind::kMass ? "g" : "unit", *usd / amount, *eur / amount});
+    out.price_per_unit.push_back({t, per_dose ? "unit" : "g", *usd / amount, *eur / amount});
   }
 }
 

@@ -397,6 +397,11 @@ const Currency* PrefixCurrency(std::string_view text, size_t number_at, size_t* 
   return it->second;
 }
 
+// x, X, *, ×, and the Cyrillic х, Х sellers type for it.
+bool IsMultiplicationSign(UChar32 c) {
+  return c == 'x' || c == 'X' || c == '*' || c == 0xD7 || c == 0x445 || c == 0x425;
+}
+
 bool PrecededByWordChar(std::string_view text, size_t at) {
   if (at == 0)
     return false;
@@ -483,8 +488,7 @@ void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit)
     {
       size_t sign_next;
       UChar32 sign = CodePointAt(text, after, &sign_next);
-      if (sign == 'x' || sign == 'X' || sign == '*' || sign == 0xD7 || sign == 0x445 ||
-          sign == 0x425) {
+      if (IsMultiplicationSign(sign)) {
         Number second;
         size_t second_at = SkipSpaces(text, sign_next, 1);
         size_t unit_length = 0;
@@ -513,15 +517,31 @@ void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit)
     if (unit != nullptr && unit->text == "г" && number.value >= 1000)
       unit = nullptr;
     if (unit != nullptr) {
+      size_t end = after + length;
+      // "150ug x10", "200mg x 5": the multiplier after the dose.
+      if (multiplier == 1) {
+        size_t sign_at = SkipSpaces(text, end);
+        size_t sign_next;
+        UChar32 sign = CodePointAt(text, sign_at, &sign_next);
+        Number count;
+        if (IsMultiplicationSign(sign) &&
+            ParseNumber(text, SkipSpaces(text, sign_next, 1), count) && count.value >= 1) {
+          size_t unit_after = 0;
+          const Unit* next_unit = MatchUnit(text, SkipSpaces(text, count.end), &unit_after);
+          if (next_unit == nullptr || next_unit->kind == Quantity::Kind::kCount) {
+            multiplier = count.value;
+            end = next_unit == nullptr ? count.end : SkipSpaces(text, count.end) + unit_after;
+          }
+        }
+      }
+      if (end < text.size() && text[end] == '.')
+        ++end;  // "0,5gr.", "100шт."
       if (out.quantities.size() < limit) {
-        size_t end = after + length;
-        if (end < text.size() && text[end] == '.')
-          ++end;  // "0,5gr.", "100шт."
         out.quantities.push_back({unit->kind, (number.value + bonus) * unit->factor, multiplier,
                                   std::string(unit->unit), static_cast<uint32_t>(number.begin),
                                   static_cast<uint32_t>(end)});
       }
-      at = after + length;
+      at = end;
       consumed = at;
       continue;
     }

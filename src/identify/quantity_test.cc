@@ -43,6 +43,14 @@ TEST(Quantity, CountsMultipliersAndBonuses) {
   EXPECT_DOUBLE_EQ(q.quantities[2].value, 22);
 }
 
+TEST(Quantity, MultiplierAfterTheDose) {
+  auto q = Parse("LSD blotters 150ug x10 $95");
+  ASSERT_EQ(q.quantities.size(), 1u);
+  EXPECT_DOUBLE_EQ(q.quantities[0].multiplier, 10);
+  EXPECT_NEAR(q.quantities[0].value, 150e-6, 1e-12);
+  ASSERT_EQ(q.tiers.size(), 1u);
+}
+
 TEST(Quantity, PriceTiers) {
   auto q = Parse("1g 40$ / 5g 180$");
   ASSERT_EQ(q.tiers.size(), 2u);
