@@ -6,9 +6,9 @@
 #include <deque>
 
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <libdeflate.h>
 #include <zlib.h>
 
 #include "core/check.h"
@@ -305,9 +305,9 @@ struct WarcReader::Impl {
     }
     size_t in_used = 0;
     size_t out_used = 0;
-    libdeflate_result result = libdeflate_gzip_decompress_ex(
-        deflate, zin.data() + zin_pos, zin_end - zin_pos, buf.data() + end, buf.size() - end,
-        &in_used, &out_used);
+    libdeflate_result result =
+        libdeflate_gzip_decompress_ex(deflate, zin.data() + zin_pos, zin_end - zin_pos,
+                                      buf.data() + end, buf.size() - end, &in_used, &out_used);
     if (result != LIBDEFLATE_SUCCESS || out_used == 0)
       return size_t{0};
     members.push_back({base + end, zin_base + zin_pos});

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <set>
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "archive/warc_reader.h"
 #include "core/check.h"
@@ -125,13 +125,13 @@ struct WarcWriter::Impl {
   std::string first_date;
   std::string last_date;
   Hasher file_hasher{DigestAlgorithm::kSha256};
-  z_stream zs{};
-  bool zs_ready = false;
-  std::string out;  // one record, serialised (and compressed) before its single write
+  libdeflate_compressor* compressor = nullptr;
+  std::string plain;  // the record before compression
+  std::string out;    // one record, serialised (and compressed) before its single write
 
   ~Impl() {
-    if (zs_ready)
-      deflateEnd(&zs);
+    if (compressor != nullptr)
+      libdeflate_free_compressor(compressor);
   }
 };
 
@@ -167,11 +167,11 @@ Result<std::unique_ptr<WarcWriter>> WarcWriter::Open(WarcWriterOptions options,
                            CustodyLog::Open(options.directory, options.signing_key));
   std::unique_ptr<WarcWriter> writer(new WarcWriter(std::move(options), clock, std::move(custody)));
   if (writer->options_.gzip) {
-    if (deflateInit2(&writer->impl_->zs, writer->options_.gzip_level, Z_DEFLATED, 15 + 16, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK) {
-      return Internal("deflateInit2 failed");
-    }
-    writer->impl_->zs_ready = true;
+    // libdeflate's levels run 1..12; up to 9 they mean about what zlib's do.
+    int level = std::clamp(writer->options_.gzip_level, 1, 12);
+    writer->impl_->compressor = libdeflate_alloc_compressor(level);
+    if (writer->impl_->compressor == nullptr)
+      return Internal("libdeflate_alloc_compressor failed");
   }
   DRAGNET_RETURN_IF_ERROR(writer->RecoverUnclosedFiles());
   return writer;
@@ -317,28 +317,20 @@ Result<WrittenRecord> WarcWriter::Write(const WarcRecordSpec& spec) {
 
   s.out.clear();
   if (options_.gzip) {
-    deflateReset(&s.zs);
-    size_t bound = deflateBound(&s.zs, header.size() + spec.block.size() + 4) + 64;
+    // One gzip member per record (WARC 1.1 Annex D), compressed in one libdeflate call, faster
+    // than zlib's streaming deflate at the same level and the same gzip format (warc_bench).
+    s.plain.clear();
+    s.plain.reserve(header.size() + spec.block.size() + 4);
+    s.plain += header;
+    s.plain += spec.block;
+    s.plain += "\r\n\r\n";
+    size_t bound = libdeflate_gzip_compress_bound(s.compressor, s.plain.size());
     s.out.resize(bound);
-    s.zs.next_out = reinterpret_cast<Bytef*>(s.out.data());
-    s.zs.avail_out = static_cast<uInt>(bound);
-    auto feed = [&s](std::string_view bytes, int flush) {
-      s.zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-      s.zs.avail_in = static_cast<uInt>(bytes.size());
-      return deflate(&s.zs, flush);
-    };
-    feed(header, Z_NO_FLUSH);
-    // Blocks over 4 GiB would overflow uInt; feed in slices.
-    std::string_view block = spec.block;
-    while (block.size() > (size_t{1} << 30)) {
-      feed(block.substr(0, size_t{1} << 30), Z_NO_FLUSH);
-      block.remove_prefix(size_t{1} << 30);
-    }
-    feed(block, Z_NO_FLUSH);
-    int rc = feed("\r\n\r\n", Z_FINISH);
-    if (rc != Z_STREAM_END)
-      return Internal("deflate did not finish a WARC record");
-    s.out.resize(bound - s.zs.avail_out);
+    size_t size =
+        libdeflate_gzip_compress(s.compressor, s.plain.data(), s.plain.size(), s.out.data(), bound);
+    if (size == 0)
+      return Internal("libdeflate could not compress a WARC record");
+    s.out.resize(size);
   } else {
     s.out.reserve(header.size() + spec.block.size() + 4);
     s.out += header;

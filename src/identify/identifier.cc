@@ -367,7 +367,7 @@ void IdentifierSession::PricePerUnitOf(std::string_view date, Identification& ou
                     (quantity.kind == Quantity::Kind::kMass && quantity.multiplier > 1 &&
                      quantity.value < 0.05);
     double amount = per_dose ? (quantity.kind == Quantity::Kind::kCount ? quantity.Total()
-                                                                         : quantity.multiplier)
+                                                                        : quantity.multiplier)
                              : quantity.Total();
     if (!(amount > 0))
       continue;

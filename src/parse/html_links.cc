@@ -1,8 +1,10 @@
 #include "parse/html_links.h"
 
 #include <cstring>
+#include <mutex>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
 
 namespace dragnet::parse {
 namespace {
@@ -78,6 +80,10 @@ void OnStartElement(void* user, const xmlChar* name, const xmlChar** attributes)
 }  // namespace
 
 std::vector<std::string> ExtractLinks(std::string_view html, size_t max_links) {
+  // libxml2 must be initialised once before threads use it (the crawler extracts links on a
+  // second thread); xmlInitParser is idempotent but not itself thread-safe.
+  static std::once_flag init;
+  std::call_once(init, xmlInitParser);
   LinkCollector collector;
   collector.max_links = max_links;
   if (html.empty())

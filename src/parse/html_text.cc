@@ -1,8 +1,10 @@
 #include "parse/html_text.h"
 
 #include <cstring>
+#include <mutex>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
 
 namespace dragnet::parse {
 namespace {
@@ -105,6 +107,10 @@ void OnCharacters(void* user, const xmlChar* bytes, int length) {
 }  // namespace
 
 HtmlText ExtractText(std::string_view html, size_t max_bytes) {
+  // libxml2 must be initialised once before threads use it (the crawler extracts links on a
+  // second thread); xmlInitParser is idempotent but not itself thread-safe.
+  static std::once_flag init;
+  std::call_once(init, xmlInitParser);
   TextCollector collector;
   collector.max_bytes = max_bytes;
   if (html.empty())

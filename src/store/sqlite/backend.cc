@@ -2,8 +2,11 @@
 // not block the writer, foreign keys enforced, a busy timeout so several dragnet processes can
 // share one database file, and every write inside a transaction.
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -235,10 +238,23 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const std::filesystem::path& pa
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), path));
-  DRAGNET_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode = WAL"));
-  DRAGNET_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous = NORMAL"));
-  DRAGNET_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys = ON"));
-  DRAGNET_RETURN_IF_ERROR(store->Migrate());
+  // Processes opening a new database together race to switch it to WAL and migrate it. SQLite
+  // answers SQLITE_BUSY at once, without waiting on the busy timeout, where waiting could
+  // deadlock (a reader asking to become a writer), so the setup is retried as a whole.
+  auto setup = [&store]() -> Status {
+    DRAGNET_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode = WAL"));
+    DRAGNET_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous = NORMAL"));
+    DRAGNET_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys = ON"));
+    return store->Migrate();
+  };
+  for (int attempt = 1;; ++attempt) {
+    Status status = setup();
+    if (status.ok())
+      break;
+    if (status.error().code() != ErrorCode::kUnavailable || attempt >= 100)
+      return std::move(status).error();
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(10 * attempt, 100)));
+  }
   return std::unique_ptr<Store>(std::move(store));
 }
 
