@@ -16,10 +16,12 @@
 #include "app/commands.h"
 #include "app/csv.h"
 #include "archive/warc_reader.h"
+#include "core/clock.h"
 #include "core/file.h"
 #include "core/progress.h"
 #include "identify/identifier.h"
 #include "parse/html_text.h"
+#include "store/store.h"
 
 namespace dragnet::app {
 namespace {
@@ -33,6 +35,7 @@ struct IdentifyOptions {
   std::string lexicon;
   std::string rates;
   bool no_cache = false;
+  bool store = false;  // identify what the store holds instead of inputs
 };
 
 Result<std::unique_ptr<identify::Identifier>> MakeIdentifier(const IdentifyOptions& o) {
@@ -114,6 +117,52 @@ std::optional<std::string> HttpBody(std::string_view block, std::string* content
   if (status != Z_STREAM_END && status != Z_OK)
     return std::nullopt;
   return out;
+}
+
+// The text a person would read in a WARC record: the HTTP body of a response (decoded), HTML
+// turned into text, a Telegram message's text. nullopt for records with no text (images,
+// archives) or an HTTP body that cannot be decoded.
+std::optional<std::string> RecordText(archive::WarcType type, std::string content_type,
+                                      const std::string& block) {
+  std::string text = block;
+  if (type == archive::WarcType::kResponse &&
+      content_type.find("application/http") != std::string::npos) {
+    std::string http_type;
+    auto body = HttpBody(block, &http_type);
+    if (!body)
+      return std::nullopt;
+    text = std::move(*body);
+    content_type = http_type;
+  }
+  bool json = content_type.find("json") != std::string::npos;
+  bool textual = content_type.empty() || content_type.find("text/") != std::string::npos || json ||
+                 content_type.find("html") != std::string::npos;
+  if (!textual)
+    return std::nullopt;
+  if (content_type.find("html") != std::string::npos || LooksLikeHtml("", text)) {
+    return parse::ExtractText(text).text;
+  }
+  if (json) {
+    // A Telegram Desktop message: "text" is a string or a list of strings and entities.
+    nlohmann::json message = nlohmann::json::parse(text, nullptr, false);
+    if (message.is_object() && message.contains("text")) {
+      const auto& value = message["text"];
+      std::string joined;
+      if (value.is_string()) {
+        joined = value.get<std::string>();
+      } else if (value.is_array()) {
+        for (const auto& piece : value) {
+          if (piece.is_string()) {
+            joined += piece.get<std::string>();
+          } else if (piece.is_object() && piece.contains("text") && piece["text"].is_string()) {
+            joined += piece["text"].get<std::string>();
+          }
+        }
+      }
+      return joined;
+    }
+  }
+  return text;
 }
 
 class Runner {
@@ -252,29 +301,14 @@ class Runner {
       auto block = reader->ReadBlockToString(uint64_t{64} << 20);
       if (!block.has_value())
         continue;  // oversized or truncated: reported by the reader
-      std::string content_type(header.fields.Get("Content-Type").value_or(""));
-      std::string text = *block;
-      if (header.type == archive::WarcType::kResponse &&
-          content_type.find("application/http") != std::string::npos) {
-        std::string http_type;
-        auto body = HttpBody(*block, &http_type);
-        if (!body)
-          continue;
-        text = std::move(*body);
-        content_type = http_type;
-      }
-      bool textual = content_type.empty() || content_type.find("text/") != std::string::npos ||
-                     content_type.find("json") != std::string::npos ||
-                     content_type.find("html") != std::string::npos;
-      if (!textual)
+      auto text = RecordText(header.type,
+                             std::string(header.fields.Get("Content-Type").value_or("")), *block);
+      if (!text)
         continue;
-      if (content_type.find("html") != std::string::npos || LooksLikeHtml("", text)) {
-        text = parse::ExtractText(text).text;
-      }
       nlohmann::json id = {{"record", header.fields.Get("WARC-Record-ID").value_or("")},
                            {"uri", header.fields.Get("WARC-Target-URI").value_or("")},
                            {"offset", header.offset}};
-      DRAGNET_RETURN_IF_ERROR(Document(id, text));
+      DRAGNET_RETURN_IF_ERROR(Document(id, *text));
     }
     for (const auto& anomaly : anomalies.items()) {
       std::fprintf(stderr, "dragnet: %s @%llu: %s: %s\n", path.c_str(),
@@ -359,6 +393,208 @@ int RunIdentify(const GlobalOptions& global, const IdentifyOptions& options) {
   }
   runner.Finish();
   return 0;
+}
+
+// ---- identify --store ----
+
+store::Finding MakeFinding(std::string kind, std::string key, std::string class_id) {
+  store::Finding finding;
+  finding.kind = std::move(kind);
+  finding.key = std::move(key);
+  finding.class_id = std::move(class_id);
+  return finding;
+}
+
+// The store rows of one identification: one finding per substance, class term, quantity, price,
+// price per gram or unit and NPS candidate, each with its JSON detail.
+store::Analysis ToAnalysis(const identify::Identifier& identifier,
+                           const identify::Identification& result, std::string_view text,
+                           int64_t document_id, const std::string& analyzer_key) {
+  store::Analysis analysis;
+  analysis.document_id = document_id;
+  analysis.analyzer = std::string(identify::kIdentifierName);
+  analysis.analyzer_key = analyzer_key;
+  analysis.category = result.category;
+  for (const auto& c : result.classes)
+    analysis.classes += (analysis.classes.empty() ? "" : ",") + c;
+  nlohmann::json json = identifier.ToJson(result, text);
+  auto span = [](const nlohmann::json& item, store::Finding& f) {
+    f.matched = item.value("matched", std::string());
+    f.begin = item.value("begin", 0u);
+    f.end = item.value("end", 0u);
+  };
+  for (const auto& item : json["substances"]) {
+    store::Finding f =
+        MakeFinding("substance", item["id"].get<std::string>(), item["class"].get<std::string>());
+    span(item, f);
+    f.confidence = item["confidence"].get<double>();
+    f.detail = item.dump();
+    analysis.findings.push_back(std::move(f));
+  }
+  for (const auto& item : json["terms"]) {
+    store::Finding f =
+        MakeFinding("term", item["class"].get<std::string>(), item["class"].get<std::string>());
+    span(item, f);
+    f.confidence = item["confidence"].get<double>();
+    f.detail = item.dump();
+    analysis.findings.push_back(std::move(f));
+  }
+  for (const auto& item : json["quantities"]) {
+    store::Finding f = MakeFinding("quantity", item["unit"].get<std::string>(), "");
+    span(item, f);
+    f.value = item.contains("total") ? item["total"].get<double>() : item["value"].get<double>();
+    f.detail = item.dump();
+    analysis.findings.push_back(std::move(f));
+  }
+  for (const auto& item : json["prices"]) {
+    store::Finding f = MakeFinding("price", item["currency"].get<std::string>(), "");
+    span(item, f);
+    f.value = item["amount"].get<double>();
+    analysis.findings.push_back(std::move(f));
+  }
+  for (const auto& item : json["price_per_gram"]) {
+    store::Finding f = MakeFinding("price_per_unit", item["per"].get<std::string>(), "");
+    f.value = item["usd"].get<double>();
+    f.detail = item.dump();
+    analysis.findings.push_back(std::move(f));
+  }
+  for (const auto& item : json["nps_candidates"]) {
+    store::Finding f =
+        MakeFinding("nps", item["family"].get<std::string>(), item["class"].get<std::string>());
+    span(item, f);
+    f.detail = item.dump();
+    analysis.findings.push_back(std::move(f));
+  }
+  return analysis;
+}
+
+// Identifies every document in the store that this analyzer version and lexicon have not seen,
+// reading each from its WARC record; findings land in the store in batches, so a stopped run
+// resumes where it was.
+int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options) {
+  auto db_path = DatabasePath(global);
+  if (!std::filesystem::exists(db_path)) {
+    PrintError("no database at " + db_path.string() +
+               " (run `dragnet ingest` first, or pass --db)");
+    return 1;
+  }
+  auto store = store::OpenSqliteStore(db_path);
+  if (!store.has_value()) {
+    PrintError(store.error().message());
+    return 1;
+  }
+  auto identifier = MakeIdentifier(options);
+  if (!identifier.has_value()) {
+    PrintError(identifier.error().message());
+    return 1;
+  }
+  auto session = (*identifier)->NewSession();
+  if (!session.has_value()) {
+    PrintError(session.error().message());
+    return 1;
+  }
+  const std::string analyzer(identify::kIdentifierName);
+  const std::string key = analyzer + "/" + std::to_string(identify::kIdentifierVersion) + "/" +
+                          (*identifier)->lexicon().content_hash.substr(0, 16);
+  Progress progress("identify", global.quiet);
+  model::AnomalyLog anomalies(100);
+  std::map<std::string, std::unique_ptr<archive::WarcReader>> readers;
+  identify::Identification result;
+  int64_t after = 0;
+  uint64_t analysed = 0;
+  uint64_t unreadable = 0;
+  uint64_t bytes = 0;
+  const SystemClock clock;
+  for (;;) {
+    auto batch = (*store)->DocumentsToAnalyze(analyzer, key, after, 256);
+    if (!batch.has_value()) {
+      PrintError(batch.error().message());
+      return 1;
+    }
+    if (batch->empty())
+      break;
+    std::vector<store::Analysis> analyses;
+    for (const auto& doc : *batch) {
+      after = doc.document_id;
+      auto& reader = readers[doc.archive_path];
+      if (!reader) {
+        auto opened = archive::WarcReader::Open(doc.archive_path, anomalies);
+        if (!opened.has_value()) {
+          ++unreadable;
+          std::fprintf(stderr, "dragnet: document %lld: %s\n",
+                       static_cast<long long>(doc.document_id), opened.error().message().c_str());
+          continue;
+        }
+        reader = std::move(*opened);
+      }
+      std::optional<std::string> text;
+      if (reader->Seek(doc.offset).ok()) {
+        auto more = reader->Next();
+        if (more.has_value() && *more) {
+          auto block = reader->ReadBlockToString(uint64_t{64} << 20);
+          if (block.has_value()) {
+            text = RecordText(reader->header().type, doc.content_type, *block);
+            if (!text)
+              text = std::string();  // a record with no text: analysed, nothing found
+          }
+        }
+      }
+      if (!text) {
+        ++unreadable;
+        std::fprintf(stderr, "dragnet: document %lld: cannot read its record at %s @%llu\n",
+                     static_cast<long long>(doc.document_id), doc.archive_path.c_str(),
+                     static_cast<unsigned long long>(doc.offset));
+        continue;
+      }
+      // Prices are converted at the rates of the day the page was captured.
+      std::string date = doc.date.size() >= 10 ? doc.date.substr(0, 10) : "";
+      if (Status status = (*session)->Identify(*text, date, result); !status.ok()) {
+        PrintError(status.error().message());
+        return 1;
+      }
+      analyses.push_back(ToAnalysis(**identifier, result, *text, doc.document_id, key));
+      ++analysed;
+      bytes += text->size();
+    }
+    std::string now = FormatW3c(clock.Now(), 3);
+    Status stored = (*store)->InTransaction([&]() -> Status {
+      for (const auto& analysis : analyses)
+        DRAGNET_RETURN_IF_ERROR((*store)->PutAnalysis(analysis, now));
+      return Status::Ok();
+    });
+    if (!stored.ok()) {
+      PrintError(stored.error().message());
+      return 1;
+    }
+    progress.Update(analysed, bytes);
+  }
+  progress.Finish(analysed, bytes);
+  store::AuditEntry audit;
+  audit.at = FormatW3c(clock.Now(), 3);
+  audit.actor = global.operator_name.empty() ? UserName() : global.operator_name;
+  audit.action = "identify";
+  audit.target = std::to_string(analysed) + " documents with " + key;
+  audit.reason = global.case_id.empty() ? "" : "case " + global.case_id;
+  if (auto appended = (*store)->AppendAudit(audit); !appended.has_value()) {
+    PrintError(appended.error().message());
+    return 1;
+  }
+  std::printf("identified %llu documents (%s)%s\n", static_cast<unsigned long long>(analysed),
+              key.c_str(),
+              unreadable > 0 ? (", " + std::to_string(unreadable) + " unreadable").c_str() : "");
+  if (auto categories = (*store)->CategoryCounts(analyzer); categories.has_value()) {
+    std::printf("categories:");
+    for (const auto& [category, n] : *categories)
+      std::printf(" %s=%lld", category.c_str(), static_cast<long long>(n));
+    std::printf("\n");
+  }
+  if (auto substances = (*store)->FindingCounts("substance", 10); substances.has_value()) {
+    std::printf("substances (documents):");
+    for (const auto& [id, n] : *substances)
+      std::printf(" %s=%lld", id.c_str(), static_cast<long long>(n));
+    std::printf("\n");
+  }
+  return unreadable > 0 ? 2 : 0;
 }
 
 // ---- eval identify ----
@@ -710,8 +946,17 @@ void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& e
   identify->add_option("--date", identify_options->date,
                        "Convert prices at the rates of this day (YYYY-MM-DD; default: latest)");
   AddIdentifyDataOptions(identify, *identify_options);
+  identify->add_flag("--store", identify_options->store,
+                     "Identify every document in the store not yet identified by this version "
+                     "and lexicon, reading it from the archive; findings are saved in the store");
   identify->callback([&options, &exit_code, identify_options] {
-    exit_code = RunIdentify(options, *identify_options);
+    if (identify_options->store && !identify_options->inputs.empty()) {
+      PrintError("identify: --store reads the store; give no input paths with it");
+      exit_code = 2;
+      return;
+    }
+    exit_code = identify_options->store ? RunIdentifyStore(options, *identify_options)
+                                        : RunIdentify(options, *identify_options);
   });
 
   CLI::App* eval = app.add_subcommand("eval", "Measure accuracy on labelled data");

@@ -26,6 +26,11 @@ double BaseConfidence(const Name& name) {
   return confidence;
 }
 
+// How close (in bytes) an amount or an unambiguous drug word must be to confirm an everyday
+// word as a drug name: "ICE 14g", "соль 0.5 гр" but not "chat with us ... 1g" in a long post.
+constexpr uint32_t kAmountWindow = 24;
+constexpr uint32_t kDrugWordWindow = 160;
+
 bool Near(uint32_t a_begin, uint32_t a_end, uint32_t b_begin, uint32_t b_end, uint32_t window) {
   if (a_end + window < b_begin)
     return false;
@@ -138,6 +143,7 @@ void Identification::Clear() {
   quantities.Clear();
   price_per_unit.clear();
   nps_candidates.clear();
+  hints.clear();
   category.clear();
   category_evidence.clear();
 }
@@ -187,6 +193,7 @@ Status IdentifierSession::Identify(std::string_view text, std::string_view date,
   ParseQuantities(text, out.quantities);
   Resolve(text, out);
   FindNpsCandidates(out);
+  HintFromDoses(out);
   PricePerUnitOf(date, out);
   Categorize(out);
   return Status::Ok();
@@ -279,17 +286,17 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
     bool confirmed = false;
     for (const Quantity& q : out.quantities.quantities) {
       if (q.kind != Quantity::Kind::kPercent &&
-          Near(finding.begin, finding.end, q.begin, q.end, 64)) {
+          Near(finding.begin, finding.end, q.begin, q.end, kAmountWindow)) {
         confirmed = true;
         break;
       }
     }
     for (size_t i = 0; !confirmed && i < out.quantities.prices.size(); ++i) {
       const Price& p = out.quantities.prices[i];
-      confirmed = Near(finding.begin, finding.end, p.begin, p.end, 64);
+      confirmed = Near(finding.begin, finding.end, p.begin, p.end, kAmountWindow);
     }
     for (size_t i = 0; !confirmed && i < firm.size(); ++i) {
-      confirmed = Near(finding.begin, finding.end, firm[i].begin, firm[i].end, 256);
+      confirmed = Near(finding.begin, finding.end, firm[i].begin, firm[i].end, kDrugWordWindow);
     }
     if (confirmed)
       firm.push_back(finding);
@@ -355,6 +362,20 @@ void IdentifierSession::FindNpsCandidates(Identification& out) {
   }
 }
 
+void IdentifierSession::HintFromDoses(Identification& out) {
+  if (!out.substances.empty() || !out.terms.empty())
+    return;
+  for (const Quantity& q : out.quantities.quantities) {
+    // 10 to 999 micrograms.
+    if (q.kind == Quantity::Kind::kMass && q.value >= 1e-5 && q.value < 1e-3) {
+      out.hints.push_back({"psychedelic", "microgram dose", q.begin, q.end, 0.6});
+      out.classes.push_back("psychedelic");
+      out.primary_class = "psychedelic";
+      return;
+    }
+  }
+}
+
 void IdentifierSession::PricePerUnitOf(std::string_view date, Identification& out) {
   const ExchangeRates& rates = identifier_.rates_;
   for (size_t t = 0; t < out.quantities.tiers.size(); ++t) {
@@ -401,6 +422,8 @@ void IdentifierSession::Categorize(Identification& out) {
     drugs += 3 * f.confidence;
   for (const NameFinding& f : out.terms)
     drugs += 2 * f.confidence;
+  for (const ClassHint& h : out.hints)
+    drugs += 2 * h.confidence;
   bool drug_amount = false;
   for (const Quantity& q : out.quantities.quantities) {
     if (q.kind == Quantity::Kind::kMass || q.kind == Quantity::Kind::kCount)
@@ -552,6 +575,16 @@ nlohmann::json Identifier::ToJson(const Identification& result, std::string_view
                    {"end", c.end}});
   }
   out["nps_candidates"] = nps;
+  json hints = json::array();
+  for (const ClassHint& h : result.hints) {
+    hints.push_back({{"class", h.class_id},
+                     {"reason", h.reason},
+                     {"matched", span(h.begin, h.end)},
+                     {"begin", h.begin},
+                     {"end", h.end},
+                     {"confidence", h.confidence}});
+  }
+  out["hints"] = hints;
   out["analyzer"] = {{"name", kIdentifierName},
                      {"version", kIdentifierVersion},
                      {"lexicon", lexicon_.content_hash.substr(0, 16)}};

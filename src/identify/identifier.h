@@ -49,6 +49,16 @@ struct NpsCandidate {
   uint32_t end = 0;
 };
 
+// A class suggested by the shape of the listing rather than by a name: a dose in micrograms
+// is a psychedelic (LSD and the NBOMes are dosed so; nothing else sold on markets is).
+struct ClassHint {
+  std::string class_id;
+  std::string reason;
+  uint32_t begin = 0;  // the text that suggested it
+  uint32_t end = 0;
+  double confidence = 0;
+};
+
 struct PricePerUnit {
   size_t tier = 0;  // index into quantities.tiers
   std::string per;  // "g" or "unit"
@@ -65,7 +75,8 @@ struct Identification {
   QuantityFindings quantities;
   std::vector<PricePerUnit> price_per_unit;
   std::vector<NpsCandidate> nps_candidates;
-  std::string category;  // a DOMAIN.md listing category id
+  std::vector<ClassHint> hints;  // only when no name was found
+  std::string category;          // a DOMAIN.md listing category id
   std::vector<std::string> category_evidence;
   void Clear();
 };
@@ -110,6 +121,7 @@ class IdentifierSession {
  private:
   void Resolve(std::string_view text, Identification& out);
   void FindNpsCandidates(Identification& out);
+  void HintFromDoses(Identification& out);
   void Categorize(Identification& out);
   void PricePerUnitOf(std::string_view date, Identification& out);
 

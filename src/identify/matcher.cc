@@ -178,7 +178,8 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::Build(
       if (variant.empty() || (variant.size() == 1 && static_cast<unsigned char>(variant[0]) < 0x80))
         continue;
       Endings endings = Endings::kNone;
-      bool codeish = name.kind == "emoji" || name.kind == "code" || name.lang == "*" ||
+      // Codes and abbreviations are exact; words, brands included, take endings ("viagras").
+      bool codeish = name.kind == "emoji" || name.kind == "code" || name.kind == "abbreviation" ||
                      !AllLowerAscii(variant);
       if (!codeish && SlavicLanguage(name.lang) && variant.size() >= 3) {
         endings = Endings::kSlavic;

@@ -449,6 +449,17 @@ void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit)
     }
     Number number;
     ParseNumber(text, at, number);
+    // "1/8 oz", "1/4 lb", "1/2 ounce": a fraction before a unit ("24/7" has none).
+    if (number.end + 1 < text.size() && text[number.end] == '/' && IsDigit(text[number.end + 1])) {
+      Number denominator;
+      size_t unit_length = 0;
+      if (ParseNumber(text, number.end + 1, denominator) && denominator.value > 0 &&
+          MatchUnit(text, SkipSpaces(text, denominator.end), &unit_length) != nullptr) {
+        number.value /= denominator.value;
+        number.end = denominator.end;
+        number.decimal_three = false;
+      }
+    }
     // A currency sign or code before the amount: "$40", "€ 45", "BTC 0.01".
     // Not when the sign was the end of the previous price ("40$ 5g") or a unit follows ("$ 5g").
     size_t prefix_at = 0;

@@ -51,6 +51,13 @@ TEST(Quantity, MultiplierAfterTheDose) {
   ASSERT_EQ(q.tiers.size(), 1u);
 }
 
+TEST(Quantity, FractionsOfOuncesAndPounds) {
+  auto q = Parse("1/8 oz - $40, 1/4 lb, open 24/7");
+  ASSERT_EQ(q.quantities.size(), 2u);
+  EXPECT_NEAR(q.quantities[0].value, 28.349523125 / 8, 1e-9);
+  EXPECT_NEAR(q.quantities[1].value, 453.59237 / 4, 1e-9);
+}
+
 TEST(Quantity, PriceTiers) {
   auto q = Parse("1g 40$ / 5g 180$");
   ASSERT_EQ(q.tiers.size(), 2u);

@@ -90,6 +90,43 @@ struct StoreStats {
   int schema_version = 0;
 };
 
+// A document to analyse and where its bytes are in the archive.
+struct DocumentToAnalyze {
+  int64_t document_id = 0;
+  int64_t capture_id = 0;
+  std::string kind;          // documents.kind
+  std::string archive_path;  // the WARC file
+  uint64_t offset = 0;       // of the record in it
+  std::string record_type;
+  std::string content_type;
+  std::string uri;
+  std::string date;  // WARC-Date of the capture
+};
+
+// One thing an analyzer found in a document: a substance, a class term, a quantity, a price,
+// a price per gram or unit, an NPS candidate.
+struct Finding {
+  std::string kind;      // "substance", "term", "quantity", "price", "price_per_unit", "nps"
+  std::string key;       // substance id, class id, unit, currency, family
+  std::string class_id;  // the substance class where there is one
+  std::string matched;   // the text as written
+  uint32_t begin = 0;    // byte offsets in the document's text
+  uint32_t end = 0;
+  std::optional<double> value;  // amount, grams, USD per unit
+  double confidence = 0;
+  std::string detail;  // JSON with the rest (evidence, legal status)
+};
+
+// The outcome of one analyzer on one document.
+struct Analysis {
+  int64_t document_id = 0;
+  std::string analyzer;      // "substances"
+  std::string analyzer_key;  // analyzer, version and data it used: a change means re-analyse
+  std::string category;
+  std::string classes;  // comma-separated class ids
+  std::vector<Finding> findings;
+};
+
 // A crawl job: its frontier and failures live in the store so a killed crawl resumes.
 struct CrawlJob {
   std::string id;
@@ -149,6 +186,22 @@ class Store {
   virtual Result<std::vector<AuditEntry>> AuditLog(int64_t after_id, int64_t limit) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
+
+  // --- analyses ---
+  // Documents with no analysis by `analyzer` under `analyzer_key` (never analysed, or by an
+  // older version or lexicon), with id above `after_document_id`, oldest first.
+  virtual Result<std::vector<DocumentToAnalyze>> DocumentsToAnalyze(const std::string& analyzer,
+                                                                    const std::string& analyzer_key,
+                                                                    int64_t after_document_id,
+                                                                    size_t limit) = 0;
+  // Replaces what `analysis.analyzer` found in the document before with `analysis`.
+  virtual Status PutAnalysis(const Analysis& analysis, const std::string& analyzed_at) = 0;
+  // Findings of `kind` per key (e.g. substance id -> documents), most first.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> FindingCounts(
+      const std::string& kind, size_t limit) = 0;
+  // Analysed documents per category.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> CategoryCounts(
+      const std::string& analyzer) = 0;
 
   // --- crawl jobs and their frontier ---
   // Creates the job when new; returns true when it already existed (a resumed crawl).

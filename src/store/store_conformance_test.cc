@@ -154,6 +154,58 @@ TEST_P(StoreConformanceTest, DocumentsAreOnePerCaptureAndKind) {
   EXPECT_EQ(stats->documents_by_kind[0], (std::pair<std::string, int64_t>{"html", 1}));
 }
 
+TEST_P(StoreConformanceTest, AnalysesReplaceEarlierFindingsAndNewKeysReanalyse) {
+  int64_t file = AddFile("/archive/a.warc.gz");
+  std::vector<int64_t> documents;
+  for (uint64_t offset : {0, 100, 200}) {
+    auto capture = store_->AddCapture(MakeCapture(file, offset));
+    ASSERT_TRUE(capture.has_value());
+    Document d;
+    d.capture_id = *capture;
+    d.kind = "html";
+    auto id = store_->AddDocument(d);
+    ASSERT_TRUE(id.has_value());
+    documents.push_back(*id);
+  }
+  auto todo = store_->DocumentsToAnalyze("substances", "substances/1/aaa", 0, 10);
+  ASSERT_TRUE(todo.has_value());
+  ASSERT_EQ(todo->size(), 3u);
+  EXPECT_EQ((*todo)[0].archive_path, "/archive/a.warc.gz");
+  EXPECT_EQ((*todo)[1].offset, 100u);
+
+  Analysis analysis;
+  analysis.document_id = documents[0];
+  analysis.analyzer = "substances";
+  analysis.analyzer_key = "substances/1/aaa";
+  analysis.category = "drugs";
+  analysis.findings.push_back({"substance", "heroin", "opioid", "Геройн", 0, 12, 1.0, 0.9, "{}"});
+  analysis.findings.push_back({"substance", "cocaine", "stimulant", "coke", 20, 24, {}, 0.7, ""});
+  ASSERT_TRUE(store_->PutAnalysis(analysis, "2026-01-01T00:00:00Z").ok());
+  // Analysing again replaces, never adds to, what was found.
+  analysis.findings.pop_back();
+  ASSERT_TRUE(store_->PutAnalysis(analysis, "2026-01-02T00:00:00Z").ok());
+  auto counts = store_->FindingCounts("substance", 10);
+  ASSERT_TRUE(counts.has_value());
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ((*counts)[0], (std::pair<std::string, int64_t>{"heroin", 1}));
+  auto categories = store_->CategoryCounts("substances");
+  ASSERT_TRUE(categories.has_value());
+  ASSERT_EQ(categories->size(), 1u);
+  EXPECT_EQ((*categories)[0], (std::pair<std::string, int64_t>{"drugs", 1}));
+
+  auto rest = store_->DocumentsToAnalyze("substances", "substances/1/aaa", 0, 10);
+  ASSERT_TRUE(rest.has_value());
+  EXPECT_EQ(rest->size(), 2u);
+  auto after = store_->DocumentsToAnalyze("substances", "substances/1/aaa", documents[1], 10);
+  ASSERT_TRUE(after.has_value());
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].document_id, documents[2]);
+  // A new analyzer version or lexicon makes every document due again.
+  auto newer = store_->DocumentsToAnalyze("substances", "substances/2/bbb", 0, 10);
+  ASSERT_TRUE(newer.has_value());
+  EXPECT_EQ(newer->size(), 3u);
+}
+
 TEST_P(StoreConformanceTest, IngestedKeysAreRemembered) {
   auto before = store_->HasIngested("warc:abc");
   ASSERT_TRUE(before.has_value());

@@ -34,7 +34,7 @@ contains() { grep -q -- "$2" "$1" || { echo "no \"$2\" in:"; cat "$1"; return 1;
 
 # --- help is complete
 check "dragnet --help" "$dragnet" --help
-for cmd in ingest stats "warc verify" "warc ls" "key generate" sample; do
+for cmd in ingest stats "warc verify" "warc ls" "key generate" sample identify "eval identify" "lexicon check"; do
   check "dragnet $cmd --help" $dragnet $cmd --help
 done
 
@@ -51,6 +51,18 @@ check "stats counts documents" contains "$work/stats" "documents  61"
 check "stats shows intact custody" contains "$work/stats" "chain intact"
 check "verify archive" "$dragnet" warc verify --strict "$work/archive"
 check "verify prints summary" contains "$work/last" "passed, 0 failed"
+
+# --- identify what was ingested, into the store; a second run has nothing left to do
+check "identify --store" "$dragnet" -q identify --store
+check "identify analysed every document" contains "$work/last" "identified 61 documents"
+check "identify found drug listings" contains "$work/last" "drugs="
+check "identify --store again" "$dragnet" -q identify --store
+check "identify resumes with nothing left" contains "$work/last" "identified 0 documents"
+check_fails "identify --store takes no inputs" "$dragnet" identify --store "$work/sample"
+check "identify a line" bash -c "echo 'Героин 0,5г 2500 грн' | '$dragnet' -q identify --format brief"
+check "identify names the substance" contains "$work/last" "heroin @ Героин"
+check_fails "identify a missing file" "$dragnet" -q identify "$work/no-such-file.txt"
+check_fails "identify with a broken lexicon" "$dragnet" -q identify --lexicon "$work/sample" "$work/sample"
 
 # --- third-party checks of what we wrote
 if [[ -x "$shared/tools/validate" ]] && command -v node >/dev/null; then

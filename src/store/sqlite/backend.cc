@@ -91,6 +91,15 @@ class SqliteStore final : public Store {
                        const std::string& message) override;
   Result<std::vector<std::string>> FrontierAllSites(const std::string& job_id) override;
   Result<std::vector<CrawlJob>> CrawlJobs() override;
+  Result<std::vector<DocumentToAnalyze>> DocumentsToAnalyze(const std::string& analyzer,
+                                                            const std::string& analyzer_key,
+                                                            int64_t after_document_id,
+                                                            size_t limit) override;
+  Status PutAnalysis(const Analysis& analysis, const std::string& analyzed_at) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> FindingCounts(const std::string& kind,
+                                                                     size_t limit) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> CategoryCounts(
+      const std::string& analyzer) override;
   Result<std::vector<std::pair<std::string, int64_t>>> FetchErrorCounts(
       const std::string& job_id) override;
 
@@ -547,6 +556,89 @@ Result<std::vector<AuditEntry>> SqliteStore::AuditLog(int64_t after_id, int64_t 
   if (rc != SQLITE_DONE)
     return SqlError(rc, "reading the audit log");
   return out;
+}
+
+Result<std::vector<DocumentToAnalyze>> SqliteStore::DocumentsToAnalyze(
+    const std::string& analyzer, const std::string& analyzer_key, int64_t after_document_id,
+    size_t limit) {
+  DRAGNET_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      Query("SELECT d.id, d.capture_id, d.kind, f.path, c.offset, c.record_type, c.content_type, "
+            "c.uri, c.date FROM documents d JOIN captures c ON c.id = d.capture_id "
+            "JOIN archive_files f ON f.id = c.archive_file_id "
+            "LEFT JOIN analyses a ON a.document_id = d.id AND a.analyzer = ? "
+            "WHERE d.id > ? AND (a.document_id IS NULL OR a.analyzer_key != ?) "
+            "ORDER BY d.id LIMIT ?",
+            analyzer, after_document_id, analyzer_key, static_cast<int64_t>(limit)));
+  std::vector<DocumentToAnalyze> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    DocumentToAnalyze d;
+    d.document_id = sqlite3_column_int64(stmt, 0);
+    d.capture_id = sqlite3_column_int64(stmt, 1);
+    d.kind = Text(stmt, 2);
+    d.archive_path = Text(stmt, 3);
+    d.offset = static_cast<uint64_t>(sqlite3_column_int64(stmt, 4));
+    d.record_type = Text(stmt, 5);
+    d.content_type = Text(stmt, 6);
+    d.uri = Text(stmt, 7);
+    d.date = Text(stmt, 8);
+    out.push_back(std::move(d));
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return SqlError(rc, "listing documents to analyse");
+  return out;
+}
+
+Status SqliteStore::PutAnalysis(const Analysis& a, const std::string& analyzed_at) {
+  return Write([&]() -> Status {
+    DRAGNET_RETURN_IF_ERROR(Run("DELETE FROM findings WHERE document_id = ? AND analyzer = ?",
+                                a.document_id, a.analyzer));
+    for (const Finding& f : a.findings) {
+      DRAGNET_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          Query("INSERT INTO findings (document_id, analyzer, kind, key, class_id, matched, "
+                "begin_offset, end_offset, value, confidence, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                a.document_id, a.analyzer, f.kind, f.key, f.class_id, f.matched,
+                static_cast<int64_t>(f.begin), static_cast<int64_t>(f.end)));
+      if (f.value.has_value()) {
+        sqlite3_bind_double(stmt, 9, *f.value);
+      } else {
+        sqlite3_bind_null(stmt, 9);
+      }
+      sqlite3_bind_double(stmt, 10, f.confidence);
+      sqlite3_bind_text(stmt, 11, f.detail.data(), static_cast<int>(f.detail.size()),
+                        SQLITE_TRANSIENT);
+      int rc = sqlite3_step(stmt);
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE)
+        return SqlError(rc, "adding a finding");
+    }
+    return Run(
+        "INSERT INTO analyses (document_id, analyzer, analyzer_key, category, classes, "
+        "analyzed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, analyzer) DO UPDATE SET "
+        "analyzer_key = excluded.analyzer_key, category = excluded.category, "
+        "classes = excluded.classes, analyzed_at = excluded.analyzed_at",
+        a.document_id, a.analyzer, a.analyzer_key, a.category, a.classes, analyzed_at);
+  });
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::FindingCounts(
+    const std::string& kind, size_t limit) {
+  return Groups(
+      "SELECT key, COUNT(DISTINCT document_id) FROM findings WHERE kind = ? GROUP BY key "
+      "ORDER BY 2 DESC, 1 LIMIT ?",
+      kind, static_cast<int64_t>(limit));
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CategoryCounts(
+    const std::string& analyzer) {
+  return Groups(
+      "SELECT category, COUNT(*) FROM analyses WHERE analyzer = ? GROUP BY category "
+      "ORDER BY 2 DESC, 1",
+      analyzer);
 }
 
 Result<StoreStats> SqliteStore::Stats() {

@@ -115,7 +115,39 @@ CREATE TABLE fetch_errors (
 CREATE INDEX fetch_errors_job ON fetch_errors (job_id, kind);
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
+// Version 3: what analyzers found in documents. An analysis row per (document, analyzer) says
+// which analyzer version and lexicon produced the findings, so a newer one re-analyses.
+constexpr std::string_view kMigration3 = R"sql(
+CREATE TABLE analyses (
+  document_id   INTEGER NOT NULL REFERENCES documents (id),
+  analyzer      TEXT NOT NULL,
+  analyzer_key  TEXT NOT NULL,
+  category      TEXT NOT NULL DEFAULT '',
+  classes       TEXT NOT NULL DEFAULT '',
+  analyzed_at   TEXT NOT NULL,
+  PRIMARY KEY (document_id, analyzer)
+);
+CREATE INDEX analyses_category ON analyses (analyzer, category);
+
+CREATE TABLE findings (
+  id            INTEGER PRIMARY KEY,
+  document_id   INTEGER NOT NULL REFERENCES documents (id),
+  analyzer      TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  key           TEXT NOT NULL,
+  class_id      TEXT NOT NULL DEFAULT '',
+  matched       TEXT NOT NULL DEFAULT '',
+  begin_offset  INTEGER NOT NULL DEFAULT 0,
+  end_offset    INTEGER NOT NULL DEFAULT 0,
+  value         REAL,
+  confidence    REAL NOT NULL DEFAULT 0,
+  detail        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX findings_document ON findings (document_id, analyzer);
+CREATE INDEX findings_key ON findings (kind, key);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 
