@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace dragnet::identify {
 namespace {
@@ -28,6 +29,7 @@ double BaseConfidence(const Name& name) {
 
 // How close (in bytes) an amount or an unambiguous drug word must be to confirm an everyday
 // word as a drug name: "ICE 14g", "соль 0.5 гр" but not "chat with us ... 1g" in a long post.
+// A price alone confirms nothing: every listing has one ("Supreme hoodie 45 EUR").
 constexpr uint32_t kAmountWindow = 24;
 constexpr uint32_t kDrugWordWindow = 160;
 
@@ -266,7 +268,7 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
       drug_hits.push_back(hit);
   }
 
-  // Everyday words ("ice", "speed", "соль") count only near a quantity, a price or another
+  // Everyday words ("ice", "speed", "соль") count only next to an amount or near another
   // drug word that is not itself ambiguous.
   auto make_finding = [&](const NameHit& hit) {
     uint8_t steps = normalized_.StepsIn(hit.begin, hit.end);
@@ -291,10 +293,6 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
         break;
       }
     }
-    for (size_t i = 0; !confirmed && i < out.quantities.prices.size(); ++i) {
-      const Price& p = out.quantities.prices[i];
-      confirmed = Near(finding.begin, finding.end, p.begin, p.end, kAmountWindow);
-    }
     for (size_t i = 0; !confirmed && i < firm.size(); ++i) {
       confirmed = Near(finding.begin, finding.end, firm[i].begin, firm[i].end, kDrugWordWindow);
     }
@@ -303,20 +301,30 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
   }
   std::sort(firm.begin(), firm.end(),
             [](const NameFinding& a, const NameFinding& b) { return a.begin < b.begin; });
-  std::map<std::string, double> class_weight;
+  // The primary class comes from named substances when there are any: a class-level word
+  // ("crystals", "white", "pills") beside "MDMA" describes it rather than naming another drug.
+  std::map<std::string, double> substance_weight;
+  std::map<std::string, double> term_weight;
   for (const NameFinding& finding : firm) {
     const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
-    (name.target == Name::Target::kSubstance ? out.substances : out.terms).push_back(finding);
-    class_weight[name.class_id] += finding.confidence;
+    bool substance = name.target == Name::Target::kSubstance;
+    (substance ? out.substances : out.terms).push_back(finding);
+    (substance ? substance_weight : term_weight)[name.class_id] += finding.confidence;
   }
+  const auto& deciding = substance_weight.empty() ? term_weight : substance_weight;
   double best = 0;
-  for (const auto& [class_id, weight] : class_weight) {
-    out.classes.push_back(class_id);
+  for (const auto& [class_id, weight] : deciding) {
     if (weight > best) {
       best = weight;
       out.primary_class = class_id;
     }
   }
+  std::set<std::string> classes;
+  for (const auto& [class_id, weight] : substance_weight)
+    classes.insert(class_id);
+  for (const auto& [class_id, weight] : term_weight)
+    classes.insert(class_id);
+  out.classes.assign(classes.begin(), classes.end());
 }
 
 void IdentifierSession::FindNpsCandidates(Identification& out) {
