@@ -209,11 +209,11 @@ class Runner {
     } else if (options_.format == "brief") {
       PrintBrief(id, text);
     } else {
-      nlohmann::json out = identifier_.ToJson(result_, text);
-      out["id"] = id;
-      std::string line = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      std::fwrite(line.data(), 1, line.size(), stdout);
-      std::fputc('\n', stdout);
+      line_.clear();
+      identifier_.AppendJson(
+          result_, text, id.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), line_);
+      line_.push_back('\n');
+      std::fwrite(line_.data(), 1, line_.size(), stdout);
     }
     progress_.Update(documents_, bytes_);
     return Status::Ok();
@@ -366,6 +366,7 @@ class Runner {
   const IdentifyOptions& options_;
   Progress progress_;
   identify::Identification result_;
+  std::string line_;  // one output line, reused
   uint64_t documents_ = 0;
   uint64_t bytes_ = 0;
 };

@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "core/json_writer.h"
+
 namespace dragnet::identify {
 namespace {
 
@@ -478,125 +480,170 @@ void IdentifierSession::Categorize(Identification& out) {
   }
 }
 
-nlohmann::json Identifier::ToJson(const Identification& result, std::string_view text) const {
-  using nlohmann::json;
+void Identifier::AppendJson(const Identification& result, std::string_view text,
+                            std::string_view id_json, std::string& out) const {
+  JsonWriter w(out);
   auto span = [&](uint32_t begin, uint32_t end) {
     if (begin > text.size() || end > text.size() || end < begin)
-      return std::string();
-    return std::string(text.substr(begin, end - begin));
+      return std::string_view();
+    return text.substr(begin, end - begin);
+  };
+  // Rounded by an exact power of ten so the shortest form prints as written ("0.95", not
+  // "0.9500000000000001").
+  auto round = [](double v, double unit) {
+    double scale = std::round(1 / unit);
+    return std::round(v * scale) / scale;
+  };
+  auto offsets = [&](uint32_t begin, uint32_t end) {
+    w.Field("matched", span(begin, end));
+    w.FieldInt("begin", begin);
+    w.FieldInt("end", end);
+  };
+  auto strings = [&](std::string_view key, const std::vector<std::string>& values) {
+    w.Key(key);
+    w.BeginArray();
+    for (const auto& v : values)
+      w.String(v);
+    w.EndArray();
   };
   auto evidence = [&](const NameFinding& f) {
     const Name& name = lexicon_.names[static_cast<size_t>(f.name)];
-    json e = {{"name", name.text},
-              {"lang", name.lang},
-              {"script", name.script},
-              {"kind", name.kind},
-              {"source", name.source.ToString()},
-              {"normalisation", FoldStepNames(f.steps)}};
+    w.Key("evidence");
+    w.BeginObject();
+    w.Field("name", name.text);
+    w.Field("lang", name.lang);
+    w.Field("script", name.script);
+    w.Field("kind", name.kind);
+    w.Field("source", name.source.ToString());
+    strings("normalisation", FoldStepNames(f.steps));
     if (name.ambiguity == Ambiguity::kHigh)
-      e["context"] = "confirmed";
-    return e;
+      w.Field("context", "confirmed");
+    w.EndObject();
   };
-  auto round = [](double v, double unit) { return std::round(v / unit) * unit; };
-  json out = json::object();
-  out["category"] = result.category;
-  out["category_evidence"] = result.category_evidence;
-  out["classes"] = result.classes;
-  json substances = json::array();
+  w.BeginObject();
+  if (!id_json.empty()) {
+    w.Key("id");
+    w.Raw(id_json);
+  }
+  w.Field("category", result.category);
+  strings("category_evidence", result.category_evidence);
+  strings("classes", result.classes);
+  w.Key("substances");
+  w.BeginArray();
   for (const NameFinding& f : result.substances) {
     const Name& name = lexicon_.names[static_cast<size_t>(f.name)];
     const Substance& s = lexicon_.substances[static_cast<size_t>(name.substance)];
-    json status = json::array();
+    w.BeginObject();
+    w.Field("id", s.id);
+    w.Field("name", s.name);
+    w.Field("class", s.class_id);
+    w.Field("role", s.role);
+    offsets(f.begin, f.end);
+    w.FieldDouble("confidence", round(f.confidence, 0.01));
+    w.Key("status");
+    w.BeginArray();
     for (const LegalStatus& legal : s.status) {
-      json entry = {{"instrument", legal.instrument}, {"list", legal.list}};
+      w.BeginObject();
+      w.Field("instrument", legal.instrument);
+      w.Field("list", legal.list);
       if (!legal.since.empty())
-        entry["since"] = legal.since;
-      status.push_back(entry);
+        w.Field("since", legal.since);
+      w.EndObject();
     }
-    substances.push_back({{"id", s.id},
-                          {"name", s.name},
-                          {"class", s.class_id},
-                          {"role", s.role},
-                          {"matched", span(f.begin, f.end)},
-                          {"begin", f.begin},
-                          {"end", f.end},
-                          {"confidence", round(f.confidence, 0.01)},
-                          {"status", status},
-                          {"evidence", evidence(f)}});
+    w.EndArray();
+    evidence(f);
+    w.EndObject();
   }
-  out["substances"] = substances;
-  json terms = json::array();
+  w.EndArray();
+  w.Key("terms");
+  w.BeginArray();
   for (const NameFinding& f : result.terms) {
     const Name& name = lexicon_.names[static_cast<size_t>(f.name)];
-    json candidates = json::array();
+    w.BeginObject();
+    w.Field("class", name.class_id);
+    w.Key("candidates");
+    w.BeginArray();
     for (int c : name.candidates)
-      candidates.push_back(lexicon_.substances[static_cast<size_t>(c)].id);
-    terms.push_back({{"class", name.class_id},
-                     {"candidates", candidates},
-                     {"matched", span(f.begin, f.end)},
-                     {"begin", f.begin},
-                     {"end", f.end},
-                     {"confidence", round(f.confidence, 0.01)},
-                     {"evidence", evidence(f)}});
+      w.String(lexicon_.substances[static_cast<size_t>(c)].id);
+    w.EndArray();
+    offsets(f.begin, f.end);
+    w.FieldDouble("confidence", round(f.confidence, 0.01));
+    evidence(f);
+    w.EndObject();
   }
-  out["terms"] = terms;
-  json quantities = json::array();
+  w.EndArray();
+  w.Key("quantities");
+  w.BeginArray();
   for (const Quantity& q : result.quantities.quantities) {
-    json entry = {{"kind", QuantityKindName(q.kind)},
-                  {"value", round(q.value, 1e-6)},
-                  {"unit", q.unit},
-                  {"matched", span(q.begin, q.end)},
-                  {"begin", q.begin},
-                  {"end", q.end}};
+    w.BeginObject();
+    w.Field("kind", QuantityKindName(q.kind));
+    w.FieldDouble("value", round(q.value, 1e-6));
+    w.Field("unit", q.unit);
+    offsets(q.begin, q.end);
     if (q.multiplier != 1) {
-      entry["multiplier"] = q.multiplier;
-      entry["total"] = round(q.Total(), 1e-6);
+      w.FieldDouble("multiplier", q.multiplier);
+      w.FieldDouble("total", round(q.Total(), 1e-6));
     }
-    quantities.push_back(entry);
+    w.EndObject();
   }
-  out["quantities"] = quantities;
-  json prices = json::array();
+  w.EndArray();
+  w.Key("prices");
+  w.BeginArray();
   for (const Price& p : result.quantities.prices) {
-    prices.push_back({{"amount", round(p.amount, 1e-8)},
-                      {"currency", p.currency},
-                      {"matched", span(p.begin, p.end)},
-                      {"begin", p.begin},
-                      {"end", p.end}});
+    w.BeginObject();
+    w.FieldDouble("amount", round(p.amount, 1e-8));
+    w.Field("currency", p.currency);
+    offsets(p.begin, p.end);
+    w.EndObject();
   }
-  out["prices"] = prices;
-  json per_unit = json::array();
+  w.EndArray();
+  w.Key("price_per_gram");
+  w.BeginArray();
   for (const PricePerUnit& p : result.price_per_unit) {
     const Tier& tier = result.quantities.tiers[p.tier];
-    per_unit.push_back({{"per", p.per},
-                        {"usd", round(p.usd, 0.01)},
-                        {"eur", round(p.eur, 0.01)},
-                        {"quantity", tier.quantity},
-                        {"price", tier.price}});
+    w.BeginObject();
+    w.Field("per", p.per);
+    w.FieldDouble("usd", round(p.usd, 0.01));
+    w.FieldDouble("eur", round(p.eur, 0.01));
+    w.FieldInt("quantity", static_cast<int64_t>(tier.quantity));
+    w.FieldInt("price", static_cast<int64_t>(tier.price));
+    w.EndObject();
   }
-  out["price_per_gram"] = per_unit;
-  json nps = json::array();
+  w.EndArray();
+  w.Key("nps_candidates");
+  w.BeginArray();
   for (const NpsCandidate& c : result.nps_candidates) {
-    nps.push_back({{"matched", span(c.begin, c.end)},
-                   {"family", c.family},
-                   {"class", c.class_id},
-                   {"begin", c.begin},
-                   {"end", c.end}});
+    w.BeginObject();
+    offsets(c.begin, c.end);
+    w.Field("family", c.family);
+    w.Field("class", c.class_id);
+    w.EndObject();
   }
-  out["nps_candidates"] = nps;
-  json hints = json::array();
+  w.EndArray();
+  w.Key("hints");
+  w.BeginArray();
   for (const ClassHint& h : result.hints) {
-    hints.push_back({{"class", h.class_id},
-                     {"reason", h.reason},
-                     {"matched", span(h.begin, h.end)},
-                     {"begin", h.begin},
-                     {"end", h.end},
-                     {"confidence", h.confidence}});
+    w.BeginObject();
+    w.Field("class", h.class_id);
+    w.Field("reason", h.reason);
+    offsets(h.begin, h.end);
+    w.FieldDouble("confidence", h.confidence);
+    w.EndObject();
   }
-  out["hints"] = hints;
-  out["analyzer"] = {{"name", kIdentifierName},
-                     {"version", kIdentifierVersion},
-                     {"lexicon", lexicon_.content_hash.substr(0, 16)}};
-  return out;
+  w.EndArray();
+  w.Key("analyzer");
+  w.BeginObject();
+  w.Field("name", kIdentifierName);
+  w.FieldInt("version", kIdentifierVersion);
+  w.Field("lexicon", std::string_view(lexicon_.content_hash).substr(0, 16));
+  w.EndObject();
+  w.EndObject();
+}
+
+nlohmann::json Identifier::ToJson(const Identification& result, std::string_view text) const {
+  std::string out;
+  AppendJson(result, text, "", out);
+  return nlohmann::json::parse(out);
 }
 
 }  // namespace dragnet::identify

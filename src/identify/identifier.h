@@ -95,7 +95,12 @@ class Identifier {
 
   Result<std::unique_ptr<IdentifierSession>> NewSession() const;
 
-  // The JSON object of DOMAIN-facing output for one document (without its "id").
+  // Appends the JSON object `dragnet identify` prints for one document to `out`, with `id_json`
+  // (a JSON value, already serialised) as its "id" unless empty. Written straight into the
+  // string: this runs once per document.
+  void AppendJson(const Identification& result, std::string_view text, std::string_view id_json,
+                  std::string& out) const;
+  // The same object as a tree, for callers that pick fields from it.
   nlohmann::json ToJson(const Identification& result, std::string_view text) const;
 
  private:

@@ -1,0 +1,62 @@
+#pragma once
+// Writes JSON text straight into a string, for output produced per document on hot paths
+// (`dragnet identify` prints one object per line): building an nlohmann::json tree and dumping
+// it cost four times the analysis itself. Strings are escaped per RFC 8259 section 7; bytes
+// that are not UTF-8 become U+FFFD, so the output is always valid JSON.
+//
+// Usage: JsonWriter w(out); w.BeginObject(); w.Key("id"); w.Int(7); w.EndObject();
+// The writer inserts commas; it does not check that keys and values alternate.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dragnet {
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void BeginObject() { Open('{'); }
+  void EndObject() { Close('}'); }
+  void BeginArray() { Open('['); }
+  void EndArray() { Close(']'); }
+  void Key(std::string_view key);
+  void String(std::string_view value);
+  void Int(int64_t value);
+  // Finite doubles in shortest round-trip form; NaN and infinities as null.
+  void Double(double value);
+  void Bool(bool value);
+  void Null();
+  // A value that is already JSON text, copied as it is.
+  void Raw(std::string_view json);
+
+  // Key + value in one call.
+  void Field(std::string_view key, std::string_view value) {
+    Key(key);
+    String(value);
+  }
+  void FieldInt(std::string_view key, int64_t value) {
+    Key(key);
+    Int(value);
+  }
+  void FieldDouble(std::string_view key, double value) {
+    Key(key);
+    Double(value);
+  }
+
+  // Appends `text` as a JSON string body (no quotes), escaped.
+  static void Escape(std::string_view text, std::string& out);
+
+ private:
+  void Open(char bracket);
+  void Close(char bracket);
+  void Separate();
+
+  std::string& out_;
+  std::vector<bool> first_;  // per open container: nothing written in it yet
+  bool after_key_ = false;
+};
+
+}  // namespace dragnet

@@ -1,0 +1,45 @@
+#include "core/json_writer.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace dragnet {
+namespace {
+
+TEST(JsonWriter, WritesNestedValuesWithCommas) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Field("name", "α-PVP");
+  w.FieldInt("begin", 3);
+  w.Key("list");
+  w.BeginArray();
+  w.Int(1);
+  w.Double(2.5);
+  w.BeginObject();
+  w.EndObject();
+  w.Null();
+  w.Bool(true);
+  w.EndArray();
+  w.FieldDouble("nan", std::nan(""));
+  w.Key("raw");
+  w.Raw(R"({"a":1})");
+  w.Field("after", "raw");
+  w.EndObject();
+  EXPECT_EQ(out, R"({"name":"α-PVP","begin":3,"list":[1,2.5,{},null,true],"nan":null,)"
+                 R"("raw":{"a":1},"after":"raw"})");
+}
+
+TEST(JsonWriter, EscapesControlsQuotesAndBrokenUtf8) {
+  std::string out;
+  JsonWriter w(out);
+  w.String("a\"b\\c\n\x01 \xff\xc3 ok \xed\xa0\x80");
+  auto parsed = nlohmann::json::parse(out, nullptr, false);
+  ASSERT_FALSE(parsed.is_discarded()) << out;
+  std::string value = parsed.get<std::string>();
+  EXPECT_EQ(value.substr(0, 8), "a\"b\\c\n\x01 ");
+  EXPECT_NE(value.find("\xef\xbf\xbd"), std::string::npos);  // U+FFFD for the bad bytes
+}
+
+}  // namespace
+}  // namespace dragnet
