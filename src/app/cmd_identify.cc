@@ -38,12 +38,21 @@ struct IdentifyOptions {
   bool store = false;  // identify what the store holds instead of inputs
 };
 
-Result<std::unique_ptr<identify::Identifier>> MakeIdentifier(const IdentifyOptions& o) {
+// The shared analyzer and this thread's session on it.
+struct IdentifyTools {
+  std::unique_ptr<identify::Identifier> identifier;
+  std::unique_ptr<identify::IdentifierSession> session;
+};
+
+Result<IdentifyTools> MakeIdentifier(const IdentifyOptions& o) {
   identify::IdentifierOptions options;
   options.lexicon_dir = o.lexicon;
   options.rates_file = o.rates;
   options.use_cache = !o.no_cache;
-  return identify::Identifier::Create(options);
+  IdentifyTools tools;
+  DRAGNET_ASSIGN_OR_RETURN(tools.identifier, identify::Identifier::Create(options));
+  DRAGNET_ASSIGN_OR_RETURN(tools.session, tools.identifier->NewSession());
+  return tools;
 }
 
 Result<std::string> ReadInput(const std::string& input) {
@@ -372,17 +381,14 @@ class Runner {
 };
 
 int RunIdentify(const GlobalOptions& global, const IdentifyOptions& options) {
-  auto identifier = MakeIdentifier(options);
-  if (!identifier.has_value()) {
-    PrintError(identifier.error().message());
+  auto tools = MakeIdentifier(options);
+  if (!tools.has_value()) {
+    PrintError(tools.error().message());
     return 1;
   }
-  auto session = (*identifier)->NewSession();
-  if (!session.has_value()) {
-    PrintError(session.error().message());
-    return 1;
-  }
-  Runner runner(**identifier, **session, options, global.quiet);
+  auto& identifier = tools->identifier;
+  auto& session = tools->session;
+  Runner runner(*identifier, *session, options, global.quiet);
   std::vector<std::string> inputs = options.inputs;
   if (inputs.empty())
     inputs.push_back("-");
@@ -473,30 +479,19 @@ store::Analysis ToAnalysis(const identify::Identifier& identifier,
 // reading each from its WARC record; findings land in the store in batches, so a stopped run
 // resumes where it was.
 int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options) {
-  auto db_path = DatabasePath(global);
-  if (!std::filesystem::exists(db_path)) {
-    PrintError("no database at " + db_path.string() +
-               " (run `dragnet ingest` first, or pass --db)");
+  auto store = OpenExistingStore(global);
+  if (!store)
+    return 1;
+  auto tools = MakeIdentifier(options);
+  if (!tools.has_value()) {
+    PrintError(tools.error().message());
     return 1;
   }
-  auto store = store::OpenSqliteStore(db_path);
-  if (!store.has_value()) {
-    PrintError(store.error().message());
-    return 1;
-  }
-  auto identifier = MakeIdentifier(options);
-  if (!identifier.has_value()) {
-    PrintError(identifier.error().message());
-    return 1;
-  }
-  auto session = (*identifier)->NewSession();
-  if (!session.has_value()) {
-    PrintError(session.error().message());
-    return 1;
-  }
+  auto& identifier = tools->identifier;
+  auto& session = tools->session;
   const std::string analyzer(identify::kIdentifierName);
   const std::string key = analyzer + "/" + std::to_string(identify::kIdentifierVersion) + "/" +
-                          (*identifier)->lexicon().content_hash.substr(0, 16);
+                          identifier->lexicon().content_hash.substr(0, 16);
   Progress progress("identify", global.quiet);
   model::AnomalyLog anomalies(100);
   std::map<std::string, std::unique_ptr<archive::WarcReader>> readers;
@@ -507,7 +502,7 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
   uint64_t bytes = 0;
   const SystemClock clock;
   for (;;) {
-    auto batch = (*store)->DocumentsToAnalyze(analyzer, key, after, 256);
+    auto batch = store->DocumentsToAnalyze(analyzer, key, after, 256);
     if (!batch.has_value()) {
       PrintError(batch.error().message());
       return 1;
@@ -549,18 +544,18 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
       }
       // Prices are converted at the rates of the day the page was captured.
       std::string date = doc.date.size() >= 10 ? doc.date.substr(0, 10) : "";
-      if (Status status = (*session)->Identify(*text, date, result); !status.ok()) {
+      if (Status status = session->Identify(*text, date, result); !status.ok()) {
         PrintError(status.error().message());
         return 1;
       }
-      analyses.push_back(ToAnalysis(**identifier, result, *text, doc.document_id, key));
+      analyses.push_back(ToAnalysis(*identifier, result, *text, doc.document_id, key));
       ++analysed;
       bytes += text->size();
     }
     std::string now = FormatW3c(clock.Now(), 3);
-    Status stored = (*store)->InTransaction([&]() -> Status {
+    Status stored = store->InTransaction([&]() -> Status {
       for (const auto& analysis : analyses)
-        DRAGNET_RETURN_IF_ERROR((*store)->PutAnalysis(analysis, now));
+        DRAGNET_RETURN_IF_ERROR(store->PutAnalysis(analysis, now));
       return Status::Ok();
     });
     if (!stored.ok()) {
@@ -576,20 +571,20 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
   audit.action = "identify";
   audit.target = std::to_string(analysed) + " documents with " + key;
   audit.reason = global.case_id.empty() ? "" : "case " + global.case_id;
-  if (auto appended = (*store)->AppendAudit(audit); !appended.has_value()) {
+  if (auto appended = store->AppendAudit(audit); !appended.has_value()) {
     PrintError(appended.error().message());
     return 1;
   }
   std::printf("identified %llu documents (%s)%s\n", static_cast<unsigned long long>(analysed),
               key.c_str(),
               unreadable > 0 ? (", " + std::to_string(unreadable) + " unreadable").c_str() : "");
-  if (auto categories = (*store)->CategoryCounts(analyzer); categories.has_value()) {
+  if (auto categories = store->CategoryCounts(analyzer); categories.has_value()) {
     std::printf("categories:");
     for (const auto& [category, n] : *categories)
       std::printf(" %s=%lld", category.c_str(), static_cast<long long>(n));
     std::printf("\n");
   }
-  if (auto substances = (*store)->FindingCounts("substance", 10); substances.has_value()) {
+  if (auto substances = store->FindingCounts("substance", 10); substances.has_value()) {
     std::printf("substances (documents):");
     for (const auto& [id, n] : *substances)
       std::printf(" %s=%lld", id.c_str(), static_cast<long long>(n));
@@ -696,16 +691,12 @@ int RunEvalIdentify(const EvalOptions& options) {
     }
     label_map = std::move(*loaded);
   }
-  auto identifier = MakeIdentifier(options.identify);
-  if (!identifier.has_value()) {
-    PrintError(identifier.error().message());
+  auto tools = MakeIdentifier(options.identify);
+  if (!tools.has_value()) {
+    PrintError(tools.error().message());
     return 1;
   }
-  auto session = (*identifier)->NewSession();
-  if (!session.has_value()) {
-    PrintError(session.error().message());
-    return 1;
-  }
+  auto& session = tools->session;
   CsvReader reader(*data);
   std::vector<std::string> row;
   if (!reader.Next(row)) {
@@ -762,7 +753,7 @@ int RunEvalIdentify(const EvalOptions& options) {
       expected = fallback;
       unmapped.insert(label);
     }
-    if (Status status = (*session)->Identify(row[*text_index], "", result); !status.ok()) {
+    if (Status status = session->Identify(row[*text_index], "", result); !status.ok()) {
       PrintError(status.error().message());
       return 1;
     }

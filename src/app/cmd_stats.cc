@@ -12,17 +12,10 @@ namespace {
 
 int RunStats(const GlobalOptions& options) {
   auto db_path = DatabasePath(options);
-  if (!std::filesystem::exists(db_path)) {
-    PrintError("no database at " + db_path.string() +
-               " (run `dragnet ingest` first, or pass --db)");
+  auto store = OpenExistingStore(options);
+  if (!store)
     return 1;
-  }
-  auto store = store::OpenSqliteStore(db_path);
-  if (!store.has_value()) {
-    PrintError(store.error().message());
-    return 1;
-  }
-  auto stats = (*store)->Stats();
+  auto stats = store->Stats();
   if (!stats.has_value()) {
     PrintError(stats.error().message());
     return 1;
@@ -47,17 +40,17 @@ int RunStats(const GlobalOptions& options) {
   }
   std::printf("WARC files %lld registered\n", static_cast<long long>(s.archive_files));
   std::printf("audit log  %lld entries\n", static_cast<long long>(s.audit_entries));
-  auto jobs = (*store)->CrawlJobs();
+  auto jobs = store->CrawlJobs();
   if (jobs.has_value()) {
     for (const auto& job : *jobs) {
       std::string states;
-      if (auto counts = (*store)->FrontierCounts(job.id); counts.has_value()) {
+      if (auto counts = store->FrontierCounts(job.id); counts.has_value()) {
         for (const auto& [state, n] : *counts) {
           states += (states.empty() ? "" : ", ") + std::to_string(n) + " " + state;
         }
       }
       std::string errors;
-      if (auto counts = (*store)->FetchErrorCounts(job.id); counts.has_value()) {
+      if (auto counts = store->FetchErrorCounts(job.id); counts.has_value()) {
         for (const auto& [kind, n] : *counts) {
           errors += (errors.empty() ? "" : ", ") + kind + " " + std::to_string(n);
         }

@@ -11,6 +11,7 @@
 
 #include "archive/custody.h"
 #include "core/result.h"
+#include "store/store.h"
 
 namespace dragnet::app {
 
@@ -40,6 +41,10 @@ void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& e
 
 // The key from --signing-key or $DRAGNET_SIGNING_KEY; nullopt when none is configured.
 Result<std::optional<archive::SigningKey>> LoadConfiguredSigningKey(const GlobalOptions& options);
+
+// Opens the database a command reads (it must exist: reading commands never create one);
+// prints the reason and returns nullptr when it cannot.
+std::unique_ptr<store::Store> OpenExistingStore(const GlobalOptions& options);
 
 // Prints "dragnet: <message>" on stderr.
 void PrintError(const std::string& message);

@@ -39,4 +39,19 @@ void PrintError(const std::string& message) {
   std::fprintf(stderr, "dragnet: %s\n", message.c_str());
 }
 
+std::unique_ptr<store::Store> OpenExistingStore(const GlobalOptions& options) {
+  auto db_path = DatabasePath(options);
+  if (!std::filesystem::exists(db_path)) {
+    PrintError("no database at " + db_path.string() +
+               " (run `dragnet ingest` first, or pass --db)");
+    return nullptr;
+  }
+  auto store = store::OpenSqliteStore(db_path);
+  if (!store.has_value()) {
+    PrintError(store.error().message());
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
 }  // namespace dragnet::app

@@ -172,18 +172,28 @@ class Loader {
     return !name.text.empty();
   }
 
-  void LoadInstruments(const std::string& file, const YAML::Node& root) {
-    CheckKeys(file, root, {"schema", "instruments"});
-    YAML::Node list = root["instruments"];
+  // The entries of the list under `key`, each a mapping; what is not is reported.
+  std::vector<YAML::Node> Entries(const std::string& file, const YAML::Node& root, const char* key,
+                                  const char* what) {
+    std::vector<YAML::Node> entries;
+    YAML::Node list = root[key];
     if (!list || !list.IsSequence()) {
-      Error(file, root, "expected `instruments:` with a list");
-      return;
+      Error(file, root, std::string("expected `") + key + ":` with a list");
+      return entries;
     }
     for (const auto& node : list) {
-      if (!node.IsMap()) {
-        Error(file, node, "an instrument must be a mapping");
-        continue;
+      if (node.IsMap()) {
+        entries.push_back(node);
+      } else {
+        Error(file, node, std::string(what) + " must be a mapping");
       }
+    }
+    return entries;
+  }
+
+  void LoadInstruments(const std::string& file, const YAML::Node& root) {
+    CheckKeys(file, root, {"schema", "instruments"});
+    for (const auto& node : Entries(file, root, "instruments", "an instrument")) {
       CheckKeys(file, node, {"id", "name", "jurisdiction", "lists"});
       Instrument instrument;
       instrument.id = Text(file, node, "id", true);
@@ -200,16 +210,7 @@ class Loader {
 
   void LoadSubstances(const std::string& file, const YAML::Node& root) {
     CheckKeys(file, root, {"schema", "substances", "family"});
-    YAML::Node list = root["substances"];
-    if (!list || !list.IsSequence()) {
-      Error(file, root, "expected `substances:` with a list");
-      return;
-    }
-    for (const auto& node : list) {
-      if (!node.IsMap()) {
-        Error(file, node, "a substance must be a mapping");
-        continue;
-      }
+    for (const auto& node : Entries(file, root, "substances", "a substance")) {
       CheckKeys(file, node,
                 {"id", "name", "systematic", "class", "role", "group", "leads_to", "ids", "status",
                  "names"});
@@ -305,16 +306,7 @@ class Loader {
 
   void LoadTerms(const std::string& file, const YAML::Node& root) {
     CheckKeys(file, root, {"schema", "terms"});
-    YAML::Node list = root["terms"];
-    if (!list || !list.IsSequence()) {
-      Error(file, root, "expected `terms:` with a list");
-      return;
-    }
-    for (const auto& entry : list) {
-      if (!entry.IsMap()) {
-        Error(file, entry, "a term must be a mapping");
-        continue;
-      }
+    for (const auto& entry : Entries(file, root, "terms", "a term")) {
       CheckKeys(file, entry,
                 {"text", "lang", "kind", "ambiguity", "class", "substance", "candidates"});
       Name name;
@@ -354,16 +346,7 @@ class Loader {
       Error(file, root["category"], "`category` must be a category id other than drugs");
       return;
     }
-    YAML::Node list = root["terms"];
-    if (!list || !list.IsSequence()) {
-      Error(file, root, "expected `terms:` with a list");
-      return;
-    }
-    for (const auto& entry : list) {
-      if (!entry.IsMap()) {
-        Error(file, entry, "a term must be a mapping");
-        continue;
-      }
+    for (const auto& entry : Entries(file, root, "terms", "a term")) {
       CheckKeys(file, entry, {"text", "lang", "weight", "ambiguity", "kind"});
       Name name;
       if (!NameFields(file, entry, name))

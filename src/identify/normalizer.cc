@@ -10,6 +10,8 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include "identify/utf8.h"
+
 namespace dragnet::identify {
 namespace {
 
@@ -93,15 +95,6 @@ struct Normalizer::Tables {
 };
 
 namespace {
-
-void AppendUtf8(std::string& out, UChar32 c) {
-  char buffer[4];
-  int32_t length = 0;
-  UBool error = false;
-  U8_APPEND(buffer, length, 4, c, error);
-  if (!error)
-    out.append(buffer, static_cast<size_t>(length));
-}
 
 const char* Transliterate(UChar32 c) {
   for (const auto& [from, to] : kCyrillicToLatin) {

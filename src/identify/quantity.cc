@@ -10,6 +10,8 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include "identify/utf8.h"
+
 namespace dragnet::identify {
 namespace {
 
@@ -232,15 +234,6 @@ bool ParseNumber(std::string_view text, size_t at, Number& number) {
   number.value = value;
   number.end = i;
   return true;
-}
-
-void AppendUtf8(std::string& out, UChar32 c) {
-  char buffer[4];
-  int32_t length = 0;
-  UBool error = false;
-  U8_APPEND(buffer, length, 4, c, error);
-  if (!error)
-    out.append(buffer, static_cast<size_t>(length));
 }
 
 // The lower-case run of letters (any script) at `at`, at most 24 bytes, into `lower`; returns
