@@ -10,6 +10,7 @@
 // currencies, and filler text in English, Russian, German and Polish, in the proportions of a
 // market where most words are not drug names.
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -129,6 +130,30 @@ void BM_Identify(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.corpus.size()));
 }
 BENCHMARK(BM_Identify)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+// The same corpus cut into pages of about 16 KiB, as crawled listing pages come.
+void BM_IdentifyPages(benchmark::State& state) {
+  Fixture& f = Shared();
+  auto session = f.identifier->NewSession();
+  Identification result;
+  std::vector<std::string_view> pages;
+  for (size_t start = 0; start < f.corpus.size();) {
+    size_t stop = f.corpus.find('\n', std::min(f.corpus.size(), start + (16 << 10)));
+    if (stop == std::string::npos)
+      stop = f.corpus.size();
+    pages.emplace_back(f.corpus.data() + start, stop - start);
+    start = stop + 1;
+  }
+  for (auto _ : state) {
+    for (std::string_view page : pages) {
+      if (!(*session)->Identify(page, "", result).ok())
+        state.SkipWithError("identify failed");
+      benchmark::DoNotOptimize(result.substances.data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.corpus.size()));
+}
+BENCHMARK(BM_IdentifyPages)->Unit(benchmark::kMillisecond)->MinTime(2);
 
 void BM_Normalize(benchmark::State& state) {
   Fixture& f = Shared();

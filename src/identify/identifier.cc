@@ -215,15 +215,13 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
   // A name inside a quantity or a price is a unit or a multiplier ("14g", "10 X 200mg"), not a
   // drug ("G", "X").
   auto inside_amount = [&](uint32_t begin, uint32_t end) {
-    for (const Quantity& q : out.quantities.quantities) {
-      if (q.begin <= begin && end <= q.end)
-        return true;
-    }
-    for (const Price& p : out.quantities.prices) {
-      if (p.begin <= begin && end <= p.end)
-        return true;
-    }
-    return false;
+    // Quantities and prices are in text order and do not overlap one another.
+    auto inside = [&](const auto& spans) {
+      auto after = std::upper_bound(spans.begin(), spans.end(), begin,
+                                    [](uint32_t at, const auto& span) { return at < span.begin; });
+      return after != spans.begin() && std::prev(after)->end >= end;
+    };
+    return inside(out.quantities.quantities) || inside(out.quantities.prices);
   };
   std::vector<NameHit> drug_hits;
   std::vector<NameHit> category_hits;

@@ -567,29 +567,36 @@ void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit)
   }
 
   // Tiers: each price with the closest unpaired mass or count before it ("1g 40$ / 5g 180$",
-  // "3,5гр 3200₽"), else the closest one just after it ("$40 for 1g").
+  // "3,5гр 3200₽"), else the closest one just after it ("$40 for 1g"). Both lists are in text
+  // order, so only quantities near the price are looked at: a page of numbers stays linear.
   std::vector<bool> used(out.quantities.size(), false);
+  auto pairable = [&](size_t q) {
+    const Quantity& quantity = out.quantities[q];
+    return !used[q] &&
+           (quantity.kind == Quantity::Kind::kMass || quantity.kind == Quantity::Kind::kCount);
+  };
+  size_t next = 0;  // first quantity that does not end before the current price
   for (size_t p = 0; p < out.prices.size(); ++p) {
     const Price& price = out.prices[p];
+    while (next < out.quantities.size() && out.quantities[next].end <= price.begin)
+      ++next;
     size_t best = SIZE_MAX;
-    for (size_t q = 0; q < out.quantities.size(); ++q) {
-      const Quantity& quantity = out.quantities[q];
-      if (used[q] ||
-          (quantity.kind != Quantity::Kind::kMass && quantity.kind != Quantity::Kind::kCount)) {
-        continue;
+    for (size_t q = next; q-- > 0;) {
+      if (price.begin - out.quantities[q].end > 48)
+        break;
+      if (pairable(q)) {
+        best = q;
+        break;
       }
-      bool before = quantity.end <= price.begin && price.begin - quantity.end <= 48;
-      if (before)
-        best = q;  // keep the last one before the price
     }
     if (best == SIZE_MAX) {
-      for (size_t q = 0; q < out.quantities.size(); ++q) {
+      for (size_t q = next; q < out.quantities.size(); ++q) {
         const Quantity& quantity = out.quantities[q];
-        if (used[q] ||
-            (quantity.kind != Quantity::Kind::kMass && quantity.kind != Quantity::Kind::kCount)) {
+        if (quantity.begin < price.end)
           continue;
-        }
-        if (quantity.begin >= price.end && quantity.begin - price.end <= 16) {
+        if (quantity.begin - price.end > 16)
+          break;
+        if (pairable(q)) {
           best = q;
           break;
         }
