@@ -148,6 +148,7 @@ void Identification::Clear() {
   price_per_unit.clear();
   nps_candidates.clear();
   hints.clear();
+  truncated = false;
   category.clear();
   category_evidence.clear();
 }
@@ -194,6 +195,7 @@ Status IdentifierSession::Identify(std::string_view text, std::string_view date,
   identifier_.normalizer_.Normalize(text, normalized_);
   hits_.clear();
   DRAGNET_RETURN_IF_ERROR(scan_->Scan(normalized_, hits_));
+  out.truncated = hits_.size() >= kMaxHitsPerDocument;
   ParseQuantities(text, out.quantities);
   Resolve(text, out);
   FindNpsCandidates(out);
@@ -629,6 +631,8 @@ void Identifier::AppendJson(const Identification& result, std::string_view text,
     w.EndObject();
   }
   w.EndArray();
+  if (result.truncated)
+    w.Field("anomaly", "more names than the per-document limit; the rest was not read");
   w.Key("analyzer");
   w.BeginObject();
   w.Field("name", kIdentifierName);

@@ -76,6 +76,7 @@ struct Identification {
   std::vector<PricePerUnit> price_per_unit;
   std::vector<NpsCandidate> nps_candidates;
   std::vector<ClassHint> hints;  // only when no name was found
+  bool truncated = false;        // the text held more names than kMaxHitsPerDocument
   std::string category;          // a DOMAIN.md listing category id
   std::vector<std::string> category_evidence;
   void Clear();

@@ -86,6 +86,15 @@ TEST_F(IdentifierTest, EvidenceSaysHowTheTextWasFolded) {
   EXPECT_NE(std::find(steps.begin(), steps.end(), "confusable"), steps.end()) << steps.dump();
 }
 
+TEST_F(IdentifierTest, APageOfNothingButNamesIsCutAndSaysSo) {
+  std::string page;
+  for (int i = 0; i < 30000; ++i)
+    page += "MDMA heroin ";
+  auto out = Identify(page);
+  EXPECT_TRUE(out.contains("anomaly"));
+  EXPECT_EQ(out["category"], "drugs");
+}
+
 TEST_F(IdentifierTest, HostileInputIsHandled) {
   std::string hostile(100000, '\xff');
   hostile += std::string(50000, '1') + "g$$$ " + std::string(3000, '-');

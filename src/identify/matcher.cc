@@ -122,11 +122,12 @@ class HyperscanSession final : public LexiconMatcher::Session {
                        unsigned /*flags*/, void* ctx) -> int {
       auto* c = static_cast<Context*>(ctx);
       c->matcher->OnLiteral(*c->text, id, static_cast<uint32_t>(to), *c->hits);
-      return 0;
+      // A hostile page of nothing but names stops here rather than filling memory.
+      return c->hits->size() >= kMaxHitsPerDocument ? 1 : 0;
     };
     hs_error_t error = hs_scan(db_, text.key.data(), static_cast<unsigned>(text.key.size()), 0,
                                scratch_.get(), on_match, &context);
-    if (error != HS_SUCCESS) {
+    if (error != HS_SUCCESS && error != HS_SCAN_TERMINATED) {
       return Internal("Hyperscan scan failed (hs_error_t " + std::to_string(error) + ")");
     }
     return Status::Ok();

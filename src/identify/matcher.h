@@ -20,6 +20,9 @@
 
 namespace dragnet::identify {
 
+// Names kept per document at most; a scan stops there (and says so in Identification).
+inline constexpr size_t kMaxHitsPerDocument = 20000;
+
 // A name found in the key: key[begin, end) (end includes an inflection ending).
 struct NameHit {
   int name = 0;  // index into Lexicon::names
@@ -39,7 +42,8 @@ class LexiconMatcher {
   class Session {
    public:
     virtual ~Session() = default;
-    // Appends every hit in `text`, ordered by end offset. Fails only when Hyperscan does.
+    // Appends every hit in `text`, ordered by end offset, up to kMaxHitsPerDocument in all.
+    // Fails only when Hyperscan does.
     [[nodiscard]] virtual Status Scan(const NormalizedText& text, std::vector<NameHit>& hits) = 0;
   };
   Result<std::unique_ptr<Session>> NewSession() const;

@@ -49,7 +49,7 @@ struct QuantityFindings {
 
 // Finds quantities, prices and tiers in UTF-8 `text`. At most `limit` of each are kept, so a
 // hostile page of numbers costs bounded memory. Never fails: what does not parse is skipped.
-void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit = 256);
+void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit = 4096);
 
 const char* QuantityKindName(Quantity::Kind kind);
 
