@@ -425,53 +425,33 @@ store::Analysis ToAnalysis(const identify::Identifier& identifier,
   for (const auto& c : result.classes)
     analysis.classes += (analysis.classes.empty() ? "" : ",") + c;
   nlohmann::json json = identifier.ToJson(result, text);
-  auto span = [](const nlohmann::json& item, store::Finding& f) {
-    f.matched = item.value("matched", std::string());
-    f.begin = item.value("begin", 0u);
-    f.end = item.value("end", 0u);
+  // One finding per element of a list of the JSON, keyed by one of its fields.
+  auto add = [&](const char* kind, const char* list, const char* key_field,
+                 const char* class_field) {
+    for (const auto& item : json[list]) {
+      store::Finding f =
+          MakeFinding(kind, item[key_field].get<std::string>(),
+                      class_field != nullptr ? item[class_field].get<std::string>() : "");
+      f.matched = item.value("matched", std::string());
+      f.begin = item.value("begin", 0u);
+      f.end = item.value("end", 0u);
+      f.confidence = item.value("confidence", 0.0);
+      for (const char* field : {"total", "value", "amount", "usd"}) {
+        if (item.contains(field)) {
+          f.value = item[field].get<double>();
+          break;
+        }
+      }
+      f.detail = item.dump();
+      analysis.findings.push_back(std::move(f));
+    }
   };
-  for (const auto& item : json["substances"]) {
-    store::Finding f =
-        MakeFinding("substance", item["id"].get<std::string>(), item["class"].get<std::string>());
-    span(item, f);
-    f.confidence = item["confidence"].get<double>();
-    f.detail = item.dump();
-    analysis.findings.push_back(std::move(f));
-  }
-  for (const auto& item : json["terms"]) {
-    store::Finding f =
-        MakeFinding("term", item["class"].get<std::string>(), item["class"].get<std::string>());
-    span(item, f);
-    f.confidence = item["confidence"].get<double>();
-    f.detail = item.dump();
-    analysis.findings.push_back(std::move(f));
-  }
-  for (const auto& item : json["quantities"]) {
-    store::Finding f = MakeFinding("quantity", item["unit"].get<std::string>(), "");
-    span(item, f);
-    f.value = item.contains("total") ? item["total"].get<double>() : item["value"].get<double>();
-    f.detail = item.dump();
-    analysis.findings.push_back(std::move(f));
-  }
-  for (const auto& item : json["prices"]) {
-    store::Finding f = MakeFinding("price", item["currency"].get<std::string>(), "");
-    span(item, f);
-    f.value = item["amount"].get<double>();
-    analysis.findings.push_back(std::move(f));
-  }
-  for (const auto& item : json["price_per_gram"]) {
-    store::Finding f = MakeFinding("price_per_unit", item["per"].get<std::string>(), "");
-    f.value = item["usd"].get<double>();
-    f.detail = item.dump();
-    analysis.findings.push_back(std::move(f));
-  }
-  for (const auto& item : json["nps_candidates"]) {
-    store::Finding f =
-        MakeFinding("nps", item["family"].get<std::string>(), item["class"].get<std::string>());
-    span(item, f);
-    f.detail = item.dump();
-    analysis.findings.push_back(std::move(f));
-  }
+  add("substance", "substances", "id", "class");
+  add("term", "terms", "class", "class");
+  add("quantity", "quantities", "unit", nullptr);
+  add("price", "prices", "currency", nullptr);
+  add("price_per_unit", "price_per_gram", "per", nullptr);
+  add("nps", "nps_candidates", "family", "class");
   return analysis;
 }
 

@@ -1,10 +1,10 @@
 #include "parse/html_links.h"
 
 #include <cstring>
-#include <mutex>
 
 #include <libxml/HTMLparser.h>
-#include <libxml/parser.h>
+
+#include "parse/html_sax.h"
 
 namespace dragnet::parse {
 namespace {
@@ -80,32 +80,14 @@ void OnStartElement(void* user, const xmlChar* name, const xmlChar** attributes)
 }  // namespace
 
 std::vector<std::string> ExtractLinks(std::string_view html, size_t max_links) {
-  // libxml2 must be initialised once before threads use it (the crawler extracts links on a
-  // second thread); xmlInitParser is idempotent but not itself thread-safe.
-  static std::once_flag init;
-  std::call_once(init, xmlInitParser);
   LinkCollector collector;
   collector.max_links = max_links;
   if (html.empty())
     return {};
   htmlSAXHandler sax{};
   sax.startElement = OnStartElement;
-  htmlParserCtxtPtr ctxt =
-      htmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, nullptr, XML_CHAR_ENCODING_UTF8);
-  if (ctxt == nullptr)
+  if (!ParseHtmlSax(html, sax, &collector, HTML_PARSE_NOBLANKS))
     return {};
-  ctxt->_private = &collector;
-  ctxt->userData = ctxt;
-  htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                               HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
-  // Fed in pieces: libxml2 takes an int length.
-  constexpr size_t kPiece = size_t{1} << 30;
-  while (html.size() > kPiece) {
-    htmlParseChunk(ctxt, html.data(), static_cast<int>(kPiece), 0);
-    html.remove_prefix(kPiece);
-  }
-  htmlParseChunk(ctxt, html.data(), static_cast<int>(html.size()), 1);
-  htmlFreeParserCtxt(ctxt);
   if (!collector.base.empty())
     collector.links.insert(collector.links.begin(), collector.base);
   return collector.links;

@@ -1,10 +1,10 @@
 #include "parse/html_text.h"
 
 #include <cstring>
-#include <mutex>
 
 #include <libxml/HTMLparser.h>
-#include <libxml/parser.h>
+
+#include "parse/html_sax.h"
 
 namespace dragnet::parse {
 namespace {
@@ -107,10 +107,6 @@ void OnCharacters(void* user, const xmlChar* bytes, int length) {
 }  // namespace
 
 HtmlText ExtractText(std::string_view html, size_t max_bytes) {
-  // libxml2 must be initialised once before threads use it (the crawler extracts links on a
-  // second thread); xmlInitParser is idempotent but not itself thread-safe.
-  static std::once_flag init;
-  std::call_once(init, xmlInitParser);
   TextCollector collector;
   collector.max_bytes = max_bytes;
   if (html.empty())
@@ -120,21 +116,8 @@ HtmlText ExtractText(std::string_view html, size_t max_bytes) {
   sax.endElement = OnEnd;
   sax.characters = OnCharacters;
   sax.cdataBlock = OnCharacters;
-  htmlParserCtxtPtr ctxt =
-      htmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, nullptr, XML_CHAR_ENCODING_UTF8);
-  if (ctxt == nullptr)
+  if (!ParseHtmlSax(html, sax, &collector))
     return {};
-  ctxt->_private = &collector;
-  ctxt->userData = ctxt;
-  htmlCtxtUseOptions(
-      ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-  constexpr size_t kPiece = size_t{1} << 30;
-  while (html.size() > kPiece) {
-    htmlParseChunk(ctxt, html.data(), static_cast<int>(kPiece), 0);
-    html.remove_prefix(kPiece);
-  }
-  htmlParseChunk(ctxt, html.data(), static_cast<int>(html.size()), 1);
-  htmlFreeParserCtxt(ctxt);
   while (!collector.out.text.empty() &&
          (collector.out.text.back() == '\n' || collector.out.text.back() == ' ')) {
     collector.out.text.pop_back();
