@@ -173,12 +173,15 @@ class Loader {
   }
 
   // The entries of the list under `key`, each a mapping; what is not is reported.
+  // An optional list may be absent, but not something other than a list.
   std::vector<YAML::Node> Entries(const std::string& file, const YAML::Node& root, const char* key,
-                                  const char* what) {
+                                  const char* what, bool required = true) {
     std::vector<YAML::Node> entries;
     YAML::Node list = root[key];
+    if (!list && !required)
+      return entries;
     if (!list || !list.IsSequence()) {
-      Error(file, root, std::string("expected `") + key + ":` with a list");
+      Error(file, list ? list : root, std::string("expected `") + key + ":` with a list");
       return entries;
     }
     for (const auto& node : list) {
@@ -189,6 +192,14 @@ class Loader {
       }
     }
     return entries;
+  }
+
+  // The required `kind` of a name, checked against the kinds of the schema.
+  std::string KindOf(const std::string& file, const YAML::Node& entry) {
+    std::string kind = Text(file, entry, "kind", true);
+    if (!kind.empty() && !kKinds.contains(kind))
+      Error(file, entry["kind"], "unknown kind `" + kind + "`");
+    return kind;
   }
 
   void LoadInstruments(const std::string& file, const YAML::Node& root) {
@@ -249,22 +260,12 @@ class Loader {
           }
         }
       }
-      if (YAML::Node status = node["status"]; status) {
-        if (!status.IsSequence()) {
-          Error(file, status, "`status` must be a list");
-        } else {
-          for (const auto& entry : status) {
-            if (!entry.IsMap()) {
-              Error(file, entry, "a status must be a mapping");
-              continue;
-            }
-            CheckKeys(file, entry, {"instrument", "list", "since", "note"});
-            LegalStatus legal{Text(file, entry, "instrument", true),
-                              Text(file, entry, "list", true), Text(file, entry, "since", false)};
-            statuses_to_check_.push_back({legal, file, entry});
-            substance.status.push_back(std::move(legal));
-          }
-        }
+      for (const auto& entry : Entries(file, node, "status", "a status", false)) {
+        CheckKeys(file, entry, {"instrument", "list", "since", "note"});
+        LegalStatus legal{Text(file, entry, "instrument", true), Text(file, entry, "list", true),
+                          Text(file, entry, "since", false)};
+        statuses_to_check_.push_back({legal, file, entry});
+        substance.status.push_back(std::move(legal));
       }
       int index = static_cast<int>(lexicon_.substances.size());
       auto [it, inserted] = lexicon_.substance_index.emplace(substance.id, index);
@@ -277,28 +278,21 @@ class Loader {
       for (const auto& target : substance.leads_to) {
         references_.push_back({target, file, node["leads_to"]});
       }
-      YAML::Node names = node["names"];
-      if (!names || !names.IsSequence() || names.size() == 0) {
-        Error(file, node, "substance `" + substance.id + "` needs a `names` list");
-      } else {
-        for (const auto& entry : names) {
-          if (!entry.IsMap()) {
-            Error(file, entry, "a name must be a mapping like {text: ..., lang: .., kind: ..}");
-            continue;
-          }
-          CheckKeys(file, entry, {"text", "lang", "kind", "ambiguity"});
-          Name name;
-          if (!NameFields(file, entry, name))
-            continue;
-          name.kind = Text(file, entry, "kind", true);
-          if (!name.kind.empty() && !kKinds.contains(name.kind)) {
-            Error(file, entry["kind"], "unknown kind `" + name.kind + "`");
-          }
-          name.target = Name::Target::kSubstance;
-          name.substance = index;
-          name.class_id = substance.class_id;
-          lexicon_.names.push_back(std::move(name));
-        }
+      std::vector<YAML::Node> names =
+          Entries(file, node, "names", "a name like {text: ..., lang: .., kind: ..}");
+      if (names.empty() && node["names"]) {
+        Error(file, node, "substance `" + substance.id + "` needs at least one name");
+      }
+      for (const auto& entry : names) {
+        CheckKeys(file, entry, {"text", "lang", "kind", "ambiguity"});
+        Name name;
+        if (!NameFields(file, entry, name))
+          continue;
+        name.kind = KindOf(file, entry);
+        name.target = Name::Target::kSubstance;
+        name.substance = index;
+        name.class_id = substance.class_id;
+        lexicon_.names.push_back(std::move(name));
       }
       lexicon_.substances.push_back(std::move(substance));
     }
@@ -312,10 +306,7 @@ class Loader {
       Name name;
       if (!NameFields(file, entry, name))
         continue;
-      name.kind = Text(file, entry, "kind", true);
-      if (!name.kind.empty() && !kKinds.contains(name.kind)) {
-        Error(file, entry["kind"], "unknown kind `" + name.kind + "`");
-      }
+      name.kind = KindOf(file, entry);
       std::string class_id = Text(file, entry, "class", false);
       std::string substance = Text(file, entry, "substance", false);
       if (class_id.empty() == substance.empty()) {
