@@ -1,6 +1,6 @@
-// Throughput of the substances analyzer per stage on a realistic multilingual corpus of listing
-// titles and descriptions, in MB/s of input on one core. The comparison with ripgrep over all
-// lexicon names on the same corpus is bench/identify_compare.sh.
+// Throughput of the substances and selectors analyzers per stage on a realistic multilingual
+// corpus of listing titles and descriptions, in MB/s of input on one core. The comparison with
+// ripgrep over all lexicon names on the same corpus is bench/identify_compare.sh.
 //
 //   identify_bench                         Google Benchmark run (corpus generated in memory)
 //   identify_bench --write-corpus FILE MB  writes the corpus (one listing a line) and exits
@@ -8,7 +8,8 @@
 // The corpus mixes names from the shipped lexicon (as written and obfuscated: spaced letters,
 // look-alike letters, transliteration, stretched letters), quantities, prices in several
 // currencies, and filler text in English, Russian, German and Polish, in the proportions of a
-// market where most words are not drug names.
+// market where most words are not drug names; about one listing in twelve carries a seller
+// selector (wallet, onion, handle, phone, e-mail), as written by sellers.
 
 #include <algorithm>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include <benchmark/benchmark.h>
 
 #include "identify/identifier.h"
+#include "identify/selectors/selectors.h"
 
 namespace dragnet::identify {
 namespace {
@@ -36,6 +38,21 @@ const char* const kQuantities[] = {"1g",     "0.5g",       "3,5гр",   "5G",   
                                    "1oz",    "1000ug/ml",  "2 грамма"};
 const char* const kPrices[] = {"40$",      "€45",     "3200₽", "1 500 грн", "0.002 BTC",
                                "12000 тг", "150 USD", "90 EUR",  "2500 руб",  "80 GEL"};
+
+// Selectors as sellers write them (valid checksums; the text around them varies).
+const char* const kSelectors[] = {
+    "BTC: bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+    "pay 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+    "USDT TRC20 TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
+    "ERC20 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+    "mirror http://25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid.onion/shop",
+    "Wickr ID....shop2020",
+    "WhatsApp: +1 636-306-2692",
+    "оператор @klad_operator",
+    "бот t.me/klad_shop_bot",
+    "тел 8 (916) 123-45-67",
+    "mail vendor [at] protonmail [dot] com",
+    "jabber: dealer@exploit.im"};
 
 std::string Obfuscate(std::string name, std::mt19937& rng) {
   switch (rng() % 6) {
@@ -80,6 +97,8 @@ std::string Corpus(const Lexicon& lexicon, size_t bytes) {
         corpus += kQuantities[rng() % std::size(kQuantities)];
       } else if (rng() % 11 == 0) {
         corpus += kPrices[rng() % std::size(kPrices)];
+      } else if (rng() % 240 == 0) {
+        corpus += kSelectors[rng() % std::size(kSelectors)];
       } else {
         corpus += kFiller[rng() % std::size(kFiller)];
       }
@@ -154,6 +173,58 @@ void BM_IdentifyPages(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.corpus.size()));
 }
 BENCHMARK(BM_IdentifyPages)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+// Pages of about 16 KiB, as crawled listing pages come.
+std::vector<std::string_view> Pages(const std::string& corpus) {
+  std::vector<std::string_view> pages;
+  for (size_t start = 0; start < corpus.size();) {
+    size_t stop = corpus.find('\n', std::min(corpus.size(), start + (16 << 10)));
+    if (stop == std::string::npos)
+      stop = corpus.size();
+    pages.emplace_back(corpus.data() + start, stop - start);
+    start = stop + 1;
+  }
+  return pages;
+}
+
+// The selectors analyzer alone, on the same pages.
+void BM_Selectors(benchmark::State& state) {
+  Fixture& f = Shared();
+  std::vector<std::string_view> pages = Pages(f.corpus);
+  SelectorFindings found;
+  size_t count = 0;
+  for (auto _ : state) {
+    for (std::string_view page : pages) {
+      FindSelectors(page, {}, found);
+      count += found.selectors.size();
+    }
+  }
+  benchmark::DoNotOptimize(count);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.corpus.size()));
+}
+BENCHMARK(BM_Selectors)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+// What `dragnet identify` does per page: selectors first (their opaque strings blanked), then
+// substances. Compare with BM_IdentifyPages for the cost of the selectors.
+void BM_IdentifyPagesWithSelectors(benchmark::State& state) {
+  Fixture& f = Shared();
+  auto session = f.identifier->NewSession();
+  Identification result;
+  SelectorFindings found;
+  std::string masked;
+  std::vector<std::string_view> pages = Pages(f.corpus);
+  for (auto _ : state) {
+    for (std::string_view page : pages) {
+      FindSelectors(page, {}, found);
+      std::string_view text = MaskOpaqueSelectors(found, page, masked) ? masked : page;
+      if (!(*session)->Identify(text, "", result).ok())
+        state.SkipWithError("identify failed");
+      benchmark::DoNotOptimize(result.substances.data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.corpus.size()));
+}
+BENCHMARK(BM_IdentifyPagesWithSelectors)->Unit(benchmark::kMillisecond)->MinTime(2);
 
 void BM_Normalize(benchmark::State& state) {
   Fixture& f = Shared();

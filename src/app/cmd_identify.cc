@@ -1,4 +1,5 @@
-// dragnet identify: substances, classes, quantities, prices and categories of documents;
+// dragnet identify: substances, classes, quantities, prices, categories and seller selectors of
+// documents, and what images give away;
 // dragnet eval identify: precision, recall and F1 on labelled data;
 // dragnet lexicon check|stats: validate and count the lexicon.
 
@@ -18,8 +19,11 @@
 #include "archive/warc_reader.h"
 #include "core/clock.h"
 #include "core/file.h"
+#include "core/json_writer.h"
 #include "core/progress.h"
 #include "identify/identifier.h"
+#include "identify/selectors/image.h"
+#include "identify/selectors/selectors.h"
 #include "parse/html_text.h"
 #include "store/store.h"
 
@@ -36,6 +40,8 @@ struct IdentifyOptions {
   std::string rates;
   bool no_cache = false;
   bool store = false;  // identify what the store holds instead of inputs
+  bool no_selectors = false;
+  std::string region;  // for national phone numbers; "" = inferred per document
 };
 
 // The shared analyzer and this thread's session on it.
@@ -174,6 +180,43 @@ std::optional<std::string> RecordText(archive::WarcType type, std::string conten
   return text;
 }
 
+// The bytes of an image in a WARC record (an HTTP response's body or a resource), or nullopt
+// when the record holds no image.
+std::optional<std::string> RecordImage(archive::WarcType type, std::string content_type,
+                                       const std::string& block) {
+  std::string body = block;
+  if (type == archive::WarcType::kResponse &&
+      content_type.find("application/http") != std::string::npos) {
+    auto decoded = HttpBody(block, &content_type);
+    if (!decoded)
+      return std::nullopt;
+    body = std::move(*decoded);
+  }
+  if (content_type.find("image/") == std::string::npos &&
+      identify::SniffImageFormat(body).empty()) {
+    return std::nullopt;
+  }
+  return body;
+}
+
+// What one image gives away, and the selectors in the texts of its QR codes (their offsets are
+// into those texts joined by newlines).
+struct ImageResult {
+  identify::ImageFacts facts;
+  std::string qr_text;
+  identify::SelectorFindings selectors;
+};
+
+void AnalyzeImageRecord(std::string_view bytes, const identify::SelectorOptions& options,
+                        ImageResult& out) {
+  out.facts = identify::ImageFacts();
+  identify::AnalyzeImage(bytes, out.facts);
+  out.qr_text.clear();
+  for (const auto& text : out.facts.qr)
+    out.qr_text += (out.qr_text.empty() ? "" : "\n") + text;
+  identify::FindSelectors(out.qr_text, options, out.selectors);
+}
+
 class Runner {
  public:
   Runner(const identify::Identifier& identifier, identify::IdentifierSession& session,
@@ -182,14 +225,56 @@ class Runner {
         session_(session),
         options_(options),
         progress_("identify", quiet) {
+    selector_options_.region = options.region;
     if (options_.format == "table") {
-      std::printf("%-12s %-13s %-28s %-30s %s\n", "id", "category", "classes", "substances",
-                  "price");
+      std::printf("%-12s %-13s %-28s %-30s %-16s %s\n", "id", "category", "classes", "substances",
+                  "price", "selectors");
     }
   }
 
+  // One image: its facts and the selectors of its QR codes, one JSON object.
+  void Image(const nlohmann::json& id, std::string_view bytes) {
+    AnalyzeImageRecord(bytes, selector_options_, image_);
+    ++documents_;
+    bytes_ += bytes.size();
+    if (options_.format == "table") {
+      std::string id_text = id.is_string() ? id.get<std::string>() : id.dump();
+      std::printf("%-12s %-13s %-28s %-30s %s\n", id_text.c_str(), "image",
+                  image_.facts.format.c_str(), "", "");
+      return;
+    }
+    line_.clear();
+    JsonWriter w(line_);
+    w.BeginObject();
+    w.Key("id");
+    w.Raw(id.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    w.Key("image");
+    identify::AppendImageJson(image_.facts, w);
+    if (options_.format == "brief") {
+      w.Key("selectors");
+      w.BeginArray();
+      for (const auto& s : image_.selectors.selectors)
+        w.String(std::string(identify::SelectorKindName(s.kind)) + " " + s.value);
+      w.EndArray();
+    } else {
+      identify::AppendSelectorsJson(image_.selectors, image_.qr_text, w);
+    }
+    w.EndObject();
+    line_.push_back('\n');
+    std::fwrite(line_.data(), 1, line_.size(), stdout);
+    progress_.Update(documents_, bytes_);
+  }
+
   Status Document(const nlohmann::json& id, std::string_view text) {
-    DRAGNET_RETURN_IF_ERROR(session_.Identify(text, options_.date, result_));
+    std::string_view analysed = text;
+    if (options_.no_selectors) {
+      selectors_.Clear();
+    } else {
+      identify::FindSelectors(text, selector_options_, selectors_);
+      if (identify::MaskOpaqueSelectors(selectors_, text, masked_))
+        analysed = masked_;
+    }
+    DRAGNET_RETURN_IF_ERROR(session_.Identify(analysed, options_.date, result_));
     ++documents_;
     bytes_ += text.size();
     if (options_.format == "table") {
@@ -213,14 +298,18 @@ class Runner {
         ppg = buffer;
       }
       std::string id_text = id.is_string() ? id.get<std::string>() : id.dump();
-      std::printf("%-12s %-13s %-28s %-30s %s\n", id_text.c_str(), result_.category.c_str(),
-                  classes.c_str(), substances.c_str(), ppg.c_str());
+      std::printf("%-12s %-13s %-28s %-30s %-16s %zu\n", id_text.c_str(), result_.category.c_str(),
+                  classes.c_str(), substances.c_str(), ppg.c_str(), selectors_.selectors.size());
     } else if (options_.format == "brief") {
       PrintBrief(id, text);
     } else {
       line_.clear();
-      identifier_.AppendJson(
-          result_, text, id.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), line_);
+      identifier_.AppendJson(result_, text,
+                             id.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                             line_, [&](JsonWriter& w) {
+                               if (!options_.no_selectors)
+                                 identify::AppendSelectorsJson(selectors_, text, w);
+                             });
       line_.push_back('\n');
       std::fwrite(line_.data(), 1, line_.size(), stdout);
     }
@@ -243,6 +332,10 @@ class Runner {
     if (input != "-" && IsWarcPath(input))
       return Warc(input);
     DRAGNET_ASSIGN_OR_RETURN(std::string data, ReadInput(input));
+    if (!identify::SniffImageFormat(data).empty()) {
+      Image(input, data);
+      return Status::Ok();
+    }
     if (!options_.csv_column.empty())
       return Csv(input, data);
     if (options_.lines) {
@@ -310,13 +403,16 @@ class Runner {
       auto block = reader->ReadBlockToString(uint64_t{64} << 20);
       if (!block.has_value())
         continue;  // oversized or truncated: reported by the reader
-      auto text = RecordText(header.type,
-                             std::string(header.fields.Get("Content-Type").value_or("")), *block);
-      if (!text)
-        continue;
+      std::string content_type(header.fields.Get("Content-Type").value_or(""));
       nlohmann::json id = {{"record", header.fields.Get("WARC-Record-ID").value_or("")},
                            {"uri", header.fields.Get("WARC-Target-URI").value_or("")},
                            {"offset", header.offset}};
+      auto text = RecordText(header.type, content_type, *block);
+      if (!text) {
+        if (auto image = RecordImage(header.type, content_type, *block))
+          Image(id, *image);
+        continue;
+      }
       DRAGNET_RETURN_IF_ERROR(Document(id, *text));
     }
     for (const auto& anomaly : anomalies.items()) {
@@ -364,6 +460,18 @@ class Runner {
     list("nps_candidates", [](const nlohmann::json& c) {
       return c["matched"].get<std::string>() + " (" + c["family"].get<std::string>() + ")";
     });
+    if (!options_.no_selectors && !selectors_.selectors.empty()) {
+      nlohmann::json selectors = nlohmann::json::array();
+      for (const auto& s : selectors_.selectors)
+        selectors.push_back(std::string(identify::SelectorKindName(s.kind)) + " " + s.value);
+      brief["selectors"] = selectors;
+    }
+    if (!selectors_.anomalies.empty()) {
+      nlohmann::json anomalies = nlohmann::json::array();
+      for (const auto& a : selectors_.anomalies)
+        anomalies.push_back(a.kind);
+      brief["selector_anomalies"] = anomalies;
+    }
     std::string line = brief.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fputc('\n', stdout);
@@ -375,7 +483,11 @@ class Runner {
   const IdentifyOptions& options_;
   Progress progress_;
   identify::Identification result_;
-  std::string line_;  // one output line, reused
+  identify::SelectorOptions selector_options_;
+  identify::SelectorFindings selectors_;
+  ImageResult image_;
+  std::string masked_;  // the text with opaque selectors blanked, reused
+  std::string line_;    // one output line, reused
   uint64_t documents_ = 0;
   uint64_t bytes_ = 0;
 };
@@ -455,6 +567,31 @@ store::Analysis ToAnalysis(const identify::Identifier& identifier,
   return analysis;
 }
 
+// Selectors are findings of kind "selector:<kind>" keyed by their canonical value.
+void AddSelectorFindings(const identify::SelectorFindings& found, std::string_view text,
+                         store::Analysis& analysis) {
+  for (const auto& s : found.selectors) {
+    store::Finding f =
+        MakeFinding("selector:" + std::string(identify::SelectorKindName(s.kind)), s.value, "");
+    if (s.end <= text.size() && s.begin <= s.end)
+      f.matched = std::string(text.substr(s.begin, std::min<size_t>(s.end - s.begin, 256)));
+    f.begin = s.begin;
+    f.end = s.end;
+    f.confidence = s.confidence;
+    std::string detail;
+    JsonWriter w(detail);
+    w.BeginObject();
+    w.Field("validation", s.validation);
+    if (!s.details.empty()) {
+      w.Key("details");
+      w.Raw(s.details);
+    }
+    w.EndObject();
+    f.detail = std::move(detail);
+    analysis.findings.push_back(std::move(f));
+  }
+}
+
 // Identifies every document in the store that this analyzer version and lexicon have not seen,
 // reading each from its WARC record; findings land in the store in batches, so a stopped run
 // resumes where it was.
@@ -470,8 +607,15 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
   auto& identifier = tools->identifier;
   auto& session = tools->session;
   const std::string analyzer(identify::kIdentifierName);
+  // The selectors analyzer's version is part of the key: a newer one re-analyses too.
   const std::string key = analyzer + "/" + std::to_string(identify::kIdentifierVersion) + "/" +
-                          identifier->lexicon().content_hash.substr(0, 16);
+                          identifier->lexicon().content_hash.substr(0, 16) + "+selectors/" +
+                          std::to_string(identify::kSelectorsAnalyzerVersion);
+  identify::SelectorOptions selector_options;
+  selector_options.region = options.region;
+  identify::SelectorFindings selectors;
+  std::string masked;
+  ImageResult image;
   Progress progress("identify", global.quiet);
   model::AnomalyLog anomalies(100);
   std::map<std::string, std::unique_ptr<archive::WarcReader>> readers;
@@ -504,14 +648,17 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
         reader = std::move(*opened);
       }
       std::optional<std::string> text;
+      std::optional<std::string> image_bytes;
       if (reader->Seek(doc.offset).ok()) {
         auto more = reader->Next();
         if (more.has_value() && *more) {
           auto block = reader->ReadBlockToString(uint64_t{64} << 20);
           if (block.has_value()) {
             text = RecordText(reader->header().type, doc.content_type, *block);
-            if (!text)
+            if (!text) {
+              image_bytes = RecordImage(reader->header().type, doc.content_type, *block);
               text = std::string();  // a record with no text: analysed, nothing found
+            }
           }
         }
       }
@@ -524,11 +671,33 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
       }
       // Prices are converted at the rates of the day the page was captured.
       std::string date = doc.date.size() >= 10 ? doc.date.substr(0, 10) : "";
-      if (Status status = session->Identify(*text, date, result); !status.ok()) {
+      std::string_view readable = *text;
+      if (!image_bytes && !options.no_selectors) {
+        identify::FindSelectors(*text, selector_options, selectors);
+        if (identify::MaskOpaqueSelectors(selectors, *text, masked))
+          readable = masked;
+      }
+      if (Status status = session->Identify(readable, date, result); !status.ok()) {
         PrintError(status.error().message());
         return 1;
       }
-      analyses.push_back(ToAnalysis(*identifier, result, *text, doc.document_id, key));
+      store::Analysis analysis = ToAnalysis(*identifier, result, *text, doc.document_id, key);
+      if (image_bytes) {
+        AnalyzeImageRecord(*image_bytes, selector_options, image);
+        if (image.facts.phash || !image.facts.exif.empty() || image.facts.latitude ||
+            !image.facts.qr.empty()) {
+          store::Finding f = MakeFinding(
+              "image", image.facts.phash ? identify::PhashHex(*image.facts.phash) : "", "");
+          JsonWriter w(f.detail);
+          identify::AppendImageJson(image.facts, w);
+          f.confidence = 1;
+          analysis.findings.push_back(std::move(f));
+        }
+        AddSelectorFindings(image.selectors, image.qr_text, analysis);
+      } else if (!options.no_selectors) {
+        AddSelectorFindings(selectors, *text, analysis);
+      }
+      analyses.push_back(std::move(analysis));
       ++analysed;
       bytes += text->size();
     }
@@ -570,6 +739,15 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
       std::printf(" %s=%lld", id.c_str(), static_cast<long long>(n));
     std::printf("\n");
   }
+  std::string selector_line;
+  for (std::string_view kind : {"pgp_key", "bitcoin", "monero", "ethereum", "tron", "onion",
+                                "telegram", "wickr", "whatsapp", "phone", "email"}) {
+    auto counts = store->FindingCounts("selector:" + std::string(kind), 1000000);
+    if (counts.has_value() && !counts->empty())
+      selector_line += " " + std::string(kind) + "=" + std::to_string(counts->size());
+  }
+  if (!selector_line.empty())
+    std::printf("distinct selectors:%s\n", selector_line.c_str());
   return unreadable > 0 ? 2 : 0;
 }
 
@@ -918,6 +1096,14 @@ void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& e
   identify->add_option("--date", identify_options->date,
                        "Convert prices at the rates of this day (YYYY-MM-DD; default: latest)");
   AddIdentifyDataOptions(identify, *identify_options);
+  identify->add_flag("--no-selectors", identify_options->no_selectors,
+                     "Do not look for seller selectors (PGP keys, wallets, onions, handles, "
+                     "phones, e-mails)");
+  identify
+      ->add_option("--region", identify_options->region,
+                   "Region (ISO 3166 code, e.g. RU, KZ, DE) of phone numbers written without a "
+                   "country code (default: inferred from each document's letters and currencies)")
+      ->type_name("CC");
   identify->add_flag("--store", identify_options->store,
                      "Identify every document in the store not yet identified by this version "
                      "and lexicon, reading it from the archive; findings are saved in the store");

@@ -482,6 +482,12 @@ void IdentifierSession::Categorize(Identification& out) {
 
 void Identifier::AppendJson(const Identification& result, std::string_view text,
                             std::string_view id_json, std::string& out) const {
+  AppendJson(result, text, id_json, out, {});
+}
+
+void Identifier::AppendJson(const Identification& result, std::string_view text,
+                            std::string_view id_json, std::string& out,
+                            const std::function<void(JsonWriter&)>& more) const {
   JsonWriter w(out);
   auto span = [&](uint32_t begin, uint32_t end) {
     if (begin > text.size() || end > text.size() || end < begin)
@@ -639,6 +645,8 @@ void Identifier::AppendJson(const Identification& result, std::string_view text,
   w.FieldInt("version", kIdentifierVersion);
   w.Field("lexicon", std::string_view(lexicon_.content_hash).substr(0, 16));
   w.EndObject();
+  if (more)
+    more(w);
   w.EndObject();
 }
 

@@ -6,6 +6,7 @@
 // Offsets are byte offsets into the UTF-8 text given to Identify.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_writer.h"
 #include "core/result.h"
 #include "identify/lexicon.h"
 #include "identify/matcher.h"
@@ -101,6 +103,9 @@ class Identifier {
   // string: this runs once per document.
   void AppendJson(const Identification& result, std::string_view text, std::string_view id_json,
                   std::string& out) const;
+  // The same, with `more` writing further fields (other analyzers' findings) into the object.
+  void AppendJson(const Identification& result, std::string_view text, std::string_view id_json,
+                  std::string& out, const std::function<void(JsonWriter&)>& more) const;
   // The same object as a tree, for callers that pick fields from it.
   nlohmann::json ToJson(const Identification& result, std::string_view text) const;
 

@@ -21,7 +21,7 @@ check() {
   if "$@" >"$work/out" 2>&1; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: $name"; sed 's/^/    /' "$work/out" | head -30
   fi
-  [[ $1 == contains ]] || cp "$work/out" "$work/last"
+  [[ $1 == contains || $1 == not_contains ]] || cp "$work/out" "$work/last"
 }
 check_fails() {  # the command must fail
   local name=$1; shift
@@ -31,6 +31,7 @@ check_fails() {  # the command must fail
   cp "$work/out" "$work/last"
 }
 contains() { grep -q -- "$2" "$1" || { echo "no \"$2\" in:"; cat "$1"; return 1; }; }
+not_contains() { ! grep -q -- "$2" "$1" || { echo "unexpected \"$2\" in:"; cat "$1"; return 1; }; }
 
 # --- help is complete
 check "dragnet --help" "$dragnet" --help
@@ -56,11 +57,20 @@ check "verify prints summary" contains "$work/last" "passed, 0 failed"
 check "identify --store" "$dragnet" -q identify --store
 check "identify analysed every document" contains "$work/last" "identified 61 documents"
 check "identify found drug listings" contains "$work/last" "drugs="
+check "identify stored the shop's Telegram bots as selectors" contains "$work/last" "telegram="
 check "identify --store again" "$dragnet" -q identify --store
 check "identify resumes with nothing left" contains "$work/last" "identified 0 documents"
 check_fails "identify --store takes no inputs" "$dragnet" identify --store "$work/sample"
 check "identify a line" bash -c "echo 'Героин 0,5г 2500 грн' | '$dragnet' -q identify --format brief"
 check "identify names the substance" contains "$work/last" "heroin @ Героин"
+check "identify a seller's selectors" bash -c "echo 'Wickr: shop2020, BTC bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4' | '$dragnet' -q identify --format brief"
+check "identify validates the address" contains "$work/last" "bitcoin bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+check "identify an image" "$dragnet" -q identify --format brief "$here/../fuzz/corpus/image/qr.png"
+check "identify reads the QR code's wallet" contains "$work/last" "bitcoin bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+check "identify an image's EXIF GPS" "$dragnet" -q identify "$here/../fuzz/corpus/image/exif_gps.jpg"
+check "identify gives the coordinates" contains "$work/last" '"gps":{"lat":'
+check "identify --no-selectors" bash -c "echo 'Wickr: shop2020' | '$dragnet' -q identify --no-selectors"
+check "identify --no-selectors leaves them out" not_contains "$work/last" "selectors"
 check_fails "identify a missing file" "$dragnet" -q identify "$work/no-such-file.txt"
 check_fails "identify with a broken lexicon" "$dragnet" -q identify --lexicon "$work/sample" "$work/sample"
 

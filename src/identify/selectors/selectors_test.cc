@@ -1,0 +1,77 @@
+#include "identify/selectors/selectors.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace dragnet::identify {
+namespace {
+
+nlohmann::json Json(std::string_view text, const SelectorOptions& options = {}) {
+  SelectorFindings found;
+  FindSelectors(text, options, found);
+  std::string json;
+  JsonWriter w(json);
+  w.BeginObject();
+  AppendSelectorsJson(found, text, w);
+  w.EndObject();
+  return nlohmann::json::parse(json);
+}
+
+TEST(SelectorsTest, EveryFinderRunsAndResultsAreInTextOrder) {
+  std::string text =
+      "Магазин. Оплата BTC: bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4, "
+      "USDT TRC20 TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t. Оператор @klad_operator, "
+      "звонить 8 (916) 123-45-67, зеркало http://example.com/shop";
+  nlohmann::json j = Json(text);
+  std::vector<std::string> kinds;
+  uint64_t last = 0;
+  for (const auto& s : j["selectors"]) {
+    kinds.push_back(s["kind"].get<std::string>() + " " + s["value"].get<std::string>());
+    EXPECT_GE(s["begin"].get<uint64_t>(), last);
+    last = s["begin"].get<uint64_t>();
+    auto begin = s["begin"].get<size_t>();
+    auto end = s["end"].get<size_t>();
+    EXPECT_EQ(s["raw"].get<std::string>(), text.substr(begin, end - begin));
+  }
+  std::vector<std::string> expected = {
+      "bitcoin bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+      "tron TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
+      "telegram klad_operator",
+      "phone +79161234567",
+      "url http://example.com/shop",
+      "domain example.com",
+  };
+  EXPECT_EQ(kinds, expected);
+}
+
+TEST(SelectorsTest, TheCallerMayGiveThePhoneRegion) {
+  nlohmann::json j = Json("tel 0612345678", SelectorOptions{"NL"});
+  ASSERT_EQ(j["selectors"].size(), 1u);
+  EXPECT_EQ(j["selectors"][0]["value"], "+31612345678");
+  EXPECT_TRUE(Json("tel 0612345678")["selectors"].empty());
+}
+
+TEST(SelectorsTest, RepeatedDomainsAreKeptOnceAndRepeatedSelectorsAtEachPlace) {
+  nlohmann::json j =
+      Json("http://example.com/a http://example.com/b wa.me/79161234567 wa.me/79161234567");
+  int domains = 0;
+  int whatsapp = 0;
+  for (const auto& s : j["selectors"]) {
+    domains += s["kind"] == "domain";
+    whatsapp += s["kind"] == "whatsapp";
+  }
+  EXPECT_EQ(domains, 1);
+  EXPECT_EQ(whatsapp, 2);
+}
+
+TEST(SelectorsTest, HostileTextGivesValidJson) {
+  std::string text = "@@@@ http://\xff\xfe.com/\xc3 bc1" + std::string(5000, 'q') + " +7 " +
+                     std::string(100, '9') + " [at] [dot]";
+  nlohmann::json j = Json(text);
+  EXPECT_TRUE(j["selectors"].is_array());
+}
+
+}  // namespace
+}  // namespace dragnet::identify
