@@ -18,19 +18,9 @@ export DRAGNET_CACHE="$work/cache"
 "$build/dragnet" lexicon names > "$work/names.txt"
 bytes=$(stat -c %s "$work/corpus.txt")
 "$build/dragnet" -q identify --lines "$work/corpus.txt" --format brief > /dev/null  # warm the cache
-best() {  # best wall time of 3 runs, in seconds
-  local best_s=999999
-  for _ in 1 2 3; do
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$@" > /dev/null || true
-    t1=$(date +%s.%N)
-    best_s=$(awk -v a="$t0" -v b="$t1" -v c="$best_s" 'BEGIN{d=b-a; print (d<c)?d:c}')
-  done
-  echo "$best_s"
-}
-ours=$(best taskset -c 0 "$build/dragnet" -q identify --lines "$work/corpus.txt")
-theirs=$(best taskset -c 0 rg -j1 -i -F -f "$work/names.txt" "$work/corpus.txt")
+source "$(dirname "$0")/lib.sh"
+ours=$(best_wall taskset -c 0 "$build/dragnet" -q identify --lines "$work/corpus.txt")
+theirs=$(best_wall taskset -c 0 rg -j1 -i -F -f "$work/names.txt" "$work/corpus.txt")
 names=$(wc -l < "$work/names.txt")
 awk -v bytes="$bytes" -v o="$ours" -v t="$theirs" -v n="$names" 'BEGIN{
   printf "identify, %.0f MB corpus, %d lexicon names, one core\n", bytes/1e6, n;

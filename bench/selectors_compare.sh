@@ -28,20 +28,10 @@ cat > "$work/patterns.txt" <<'PATTERNS'
 \+?[0-9][0-9 ()-]{8,}[0-9]
 PATTERNS
 "$build/dragnet" -q identify --lines "$work/corpus.txt" --format brief > /dev/null  # warm the cache
-best() {  # best wall time of 3 runs, in seconds
-  local best_s=999999
-  for _ in 1 2 3; do
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$@" > /dev/null || true
-    t1=$(date +%s.%N)
-    best_s=$(awk -v a="$t0" -v b="$t1" -v c="$best_s" 'BEGIN{d=b-a; print (d<c)?d:c}')
-  done
-  echo "$best_s"
-}
-with=$(best taskset -c 0 "$build/dragnet" -q identify --lines "$work/corpus.txt")
-without=$(best taskset -c 0 "$build/dragnet" -q identify --lines --no-selectors "$work/corpus.txt")
-regex=$(best taskset -c 0 rg -j1 -o -f "$work/patterns.txt" "$work/corpus.txt")
+source "$(dirname "$0")/lib.sh"
+with=$(best_wall taskset -c 0 "$build/dragnet" -q identify --lines "$work/corpus.txt")
+without=$(best_wall taskset -c 0 "$build/dragnet" -q identify --lines --no-selectors "$work/corpus.txt")
+regex=$(best_wall taskset -c 0 rg -j1 -o -f "$work/patterns.txt" "$work/corpus.txt")
 found=$("$build/dragnet" -q identify --lines "$work/corpus.txt" --format brief | grep -o '"selectors":\[[^]]*\]' | grep -o '","\|":\["' | wc -l)
 awk -v bytes="$bytes" -v w="$with" -v wo="$without" -v r="$regex" -v n="$found" 'BEGIN{
   printf "selectors, %.0f MB corpus, one core, %d selectors found\n", bytes/1e6, n;

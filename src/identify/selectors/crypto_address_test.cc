@@ -7,23 +7,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/shared_data_for_test.h"
 #include "identify/selectors/codecs.h"
 
 namespace dragnet::identify {
 namespace {
 
 std::filesystem::path CryptoVectorDir() {
-  std::filesystem::path data;
-  if (const char* env = std::getenv("DRAGNET_SHARED_DATA"); env != nullptr && *env != '\0') {
-    data = env;
-  } else {
-    // This file is src/identify/selectors/crypto_address_test.cc: the repo root is three levels
-    // above its directory, and ../shared sits beside the repo.
-    auto root =
-        std::filesystem::absolute(__FILE__).parent_path().parent_path().parent_path().parent_path();
-    data = root / ".." / "shared" / "data";
-  }
-  return data / "standards" / "crypto-addresses";
+  return testing::SharedDataDir() / "standards" / "crypto-addresses";
 }
 
 nlohmann::json LoadJson(const std::string& name) {

@@ -12,6 +12,7 @@
 
 #include "core/hash.h"
 #include "core/json_writer.h"
+#include "identify/selectors/scan_util.h"
 
 namespace dragnet::identify {
 namespace {
@@ -49,10 +50,10 @@ std::string HexUpper(std::span<const uint8_t> bytes) {
 }
 
 bool IsHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  return IsHexDigit(c);
 }
 bool IsAlnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return IsAsciiAlnum(c);
 }
 bool IsRadix64(char c) {
   return IsAlnum(c) || c == '+' || c == '/';

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "core/shared_data_for_test.h"
 #include "identify/selectors/pgp.h"
 
 namespace dragnet::identify {
@@ -29,11 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path SharedData() {
-  if (const char* env = std::getenv("DRAGNET_SHARED_DATA"); env != nullptr && *env != '\0')
-    return env;
-  // This file is src/identify/selectors/pgp_gpg_test.cc: the repository root is 3 levels up.
-  return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path() / ".." /
-         "shared" / "data";
+  return testing::SharedDataDir();
 }
 
 // An ed25519 key made with gpg for this test only ("dragnet oracle separator").

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "core/hash.h"
+#include "core/shared_data_for_test.h"
 
 namespace dragnet::identify {
 namespace {
@@ -72,11 +73,7 @@ Tn5NkkXGPk/Rq2+B7YtkenhQ2ayXdw0=
 )";
 
 fs::path SharedData() {
-  if (const char* env = std::getenv("DRAGNET_SHARED_DATA"); env != nullptr && *env != '\0')
-    return env;
-  // This file is src/identify/selectors/pgp_test.cc: the repository root is 3 levels up.
-  return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path() / ".." /
-         "shared" / "data";
+  return testing::SharedDataDir();
 }
 
 std::string ReadFile(const fs::path& path) {
