@@ -49,19 +49,22 @@ constexpr std::array<std::string_view, 22> kAmountAfter = {
     "usd", "eur", "btc", "xmr", "ltc", "eth", "usdt", "rub", "руб", "грн", "₽",
     "$",   "€",   "£",   "g",   "kg",  "mg",  "гр",   "кг",  "мг",  "шт",  "%"};
 
-bool HasContextBefore(std::string_view lower, size_t at) {
+bool HasContextBefore(std::string_view text, size_t at) {
   size_t from = at > 48 ? at - 48 : 0;
-  std::string_view window = lower.substr(from, at - from);
+  std::string lowered = AsciiLower(text.substr(from, at - from));
+  std::string_view window = lowered;
   return std::any_of(kPhoneContext.begin(), kPhoneContext.end(), [&](std::string_view word) {
     return FindBytes(window, word) != std::string::npos;
   });
 }
 
-bool AmountAfter(std::string_view lower, size_t end) {
-  size_t i = end;
-  while (i < lower.size() && i < end + 2 && lower[i] == ' ')
+bool AmountAfter(std::string_view text, size_t end) {
+  // What follows the number, lower-cased; the longest unit is 8 bytes after 2 spaces.
+  std::string lower = AsciiLower(text.substr(end, 16));
+  size_t i = 0;
+  while (i < lower.size() && i < 2 && lower[i] == ' ')
     ++i;
-  std::string_view rest = lower.substr(i, 8);
+  std::string_view rest = std::string_view(lower).substr(i, 8);
   return std::any_of(kAmountAfter.begin(), kAmountAfter.end(), [&](std::string_view unit) {
     if (rest.substr(0, unit.size()) != unit)
       return false;
@@ -238,7 +241,6 @@ std::optional<std::string> PhoneToE164(std::string_view written, std::string_vie
 
 void FindPhones(std::string_view text, std::string_view region, SelectorFindings& out) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  std::string lower = AsciiLower(text);
   size_t candidates = 0;
   size_t i = 0;
   while (i < text.size() && candidates < kMaxCandidates) {
@@ -296,9 +298,9 @@ void FindPhones(std::string_view text, std::string_view region, SelectorFindings
       raw.remove_prefix(1);
       ++i;
     }
-    bool context = HasContextBefore(lower, i);
+    bool context = HasContextBefore(text, i);
     bool national_ok = !region.empty() && (digits >= 10 || context);
-    if ((!plus && !national_ok) || LooksLikeDateOrDecimal(raw) || AmountAfter(lower, end)) {
+    if ((!plus && !national_ok) || LooksLikeDateOrDecimal(raw) || AmountAfter(text, end)) {
       i = next;
       continue;
     }
