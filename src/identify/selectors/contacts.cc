@@ -865,7 +865,7 @@ class ContactScanner {
   }
 
   static bool CommonWord(std::string_view lower_word) {
-    static constexpr std::array<std::string_view, 64> kWords = {
+    static constexpr std::array<std::string_view, 72> kWords = {
         "app",       "apps",     "the",      "and",       "for",     "from",     "before",
         "below",     "above",    "please",   "only",      "us",      "via",      "to",
         "with",      "store",    "play",     "download",  "message", "messages", "or",
@@ -875,7 +875,8 @@ class ContactScanner {
         "bellow",    "here",     "thanks",   "tried",     "was",     "pressed",  "kik",
         "wickr",     "telegram", "whatsapp", "playstore", "now",     "today",    "at",
         "messenger", "account",  "name",     "number",    "is",      "are",      "id",
-        "same"};
+        "same",      "many",     "drop",     "surespot",  "wire",    "session",  "signal",
+        "threema",   "jabber"};
     return std::find(kWords.begin(), kWords.end(), lower_word) != kWords.end();
   }
 
