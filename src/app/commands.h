@@ -38,6 +38,8 @@ void RegisterStatsCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_
 void RegisterCrawlCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 void RegisterSampleCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
+// `dragnet eval selectors`, under the `eval` command that RegisterIdentifyCommands creates.
+void RegisterEvalSelectorsCommand(CLI::App& eval, ExitCode& exit_code);
 
 // The key from --signing-key or $DRAGNET_SIGNING_KEY; nullopt when none is configured.
 Result<std::optional<archive::SigningKey>> LoadConfiguredSigningKey(const GlobalOptions& options);

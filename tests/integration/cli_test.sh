@@ -35,7 +35,7 @@ not_contains() { ! grep -q -- "$2" "$1" || { echo "unexpected \"$2\" in:"; cat "
 
 # --- help is complete
 check "dragnet --help" "$dragnet" --help
-for cmd in ingest stats "warc verify" "warc ls" "key generate" sample identify "eval identify" "lexicon check"; do
+for cmd in ingest stats "warc verify" "warc ls" "key generate" sample identify "eval identify" "eval selectors" "lexicon check"; do
   check "dragnet $cmd --help" $dragnet $cmd --help
 done
 

@@ -147,7 +147,6 @@ std::string InferPhoneRegion(std::string_view text) {
       case U'Ө':
       case U'Ұ':
       case U'Ү':
-      case U'₸':
         ++count[kKZ];
         break;
       case U'ї':
@@ -156,12 +155,17 @@ std::string InferPhoneRegion(std::string_view text) {
       case U'Ї':
       case U'Є':
       case U'Ґ':
-      case U'₴':
         ++count[kUA];
         break;
       case U'ў':
       case U'Ў':
         ++count[kBY];
+        break;
+      case U'₸':  // a currency sign says more than a letter
+        count[kKZ] += 2;
+        break;
+      case U'₴':
+        count[kUA] += 2;
         break;
       case U'₾':
         ++count[kGE];
@@ -206,12 +210,13 @@ std::string InferPhoneRegion(std::string_view text) {
   }
   if (cyrillic > 0) {
     // Currency words of the Cyrillic-writing regions.
-    if (FindBytes(sample, "тг") != std::string_view::npos ||
-        FindBytes(sample, "тенге") != std::string_view::npos) {
+    // "тг" is also short for Telegram: it only adds to other Kazakh signs.
+    if (FindBytes(sample, "тенге") != std::string_view::npos)
+      count[kKZ] += 2;
+    if (FindBytes(sample, "тг") != std::string_view::npos)
       ++count[kKZ];
-    }
     if (FindBytes(sample, "грн") != std::string_view::npos)
-      ++count[kUA];
+      count[kUA] += 2;
     if (FindBytes(sample, "руб") != std::string_view::npos)
       ++count[kRU];
   }
