@@ -24,6 +24,7 @@ namespace {
 constexpr size_t kMaxTextBytes = 0xffffffffu;  // offsets are uint32_t
 constexpr size_t kMaxUriQuery = 2048;
 constexpr size_t kMaxUriField = 256;
+constexpr size_t kShortestAddress = 14;
 
 bool IsAlnum(char c) {
   return IsAsciiAlnum(c);
@@ -607,6 +608,10 @@ class CryptoScanner {
           continue;  // a scheme word is not an address; go on after its ':'
         }
       }
+      // The shortest address of any kind is a 14-character bech32 string ("bc1sw50qa3jx3s",
+      // BIP-350); words shorter than that need no look.
+      if (pos - start < kShortestAddress)
+        continue;
       // "ecash:q..." and other CashAddr prefixes: not Bitcoin Cash, and not a mistyped one.
       const bool foreign_prefix =
           start >= 2 && text_[start - 1] == ':' && IsAlnum(text_[start - 2]);
