@@ -134,21 +134,29 @@ std::optional<std::string> HttpBody(std::string_view block, std::string* content
   return out;
 }
 
+// What a WARC record carries: an HTTP response's body (decoded) with its content type, or the
+// block of any other record with the record's. nullopt when the HTTP body cannot be decoded.
+std::optional<std::string> RecordPayload(archive::WarcType type, std::string& content_type,
+                                         const std::string& block) {
+  if (type != archive::WarcType::kResponse ||
+      content_type.find("application/http") == std::string::npos) {
+    return block;
+  }
+  std::string http_type;
+  auto body = HttpBody(block, &http_type);
+  content_type = http_type;
+  return body;
+}
+
 // The text a person would read in a WARC record: the HTTP body of a response (decoded), HTML
 // turned into text, a Telegram message's text. nullopt for records with no text (images,
 // archives) or an HTTP body that cannot be decoded.
 std::optional<std::string> RecordText(archive::WarcType type, std::string content_type,
                                       const std::string& block) {
-  std::string text = block;
-  if (type == archive::WarcType::kResponse &&
-      content_type.find("application/http") != std::string::npos) {
-    std::string http_type;
-    auto body = HttpBody(block, &http_type);
-    if (!body)
-      return std::nullopt;
-    text = std::move(*body);
-    content_type = http_type;
-  }
+  auto payload = RecordPayload(type, content_type, block);
+  if (!payload)
+    return std::nullopt;
+  std::string text = std::move(*payload);
   bool json = content_type.find("json") != std::string::npos;
   bool textual = content_type.empty() || content_type.find("text/") != std::string::npos || json ||
                  content_type.find("html") != std::string::npos;
@@ -184,16 +192,9 @@ std::optional<std::string> RecordText(archive::WarcType type, std::string conten
 // when the record holds no image.
 std::optional<std::string> RecordImage(archive::WarcType type, std::string content_type,
                                        const std::string& block) {
-  std::string body = block;
-  if (type == archive::WarcType::kResponse &&
-      content_type.find("application/http") != std::string::npos) {
-    auto decoded = HttpBody(block, &content_type);
-    if (!decoded)
-      return std::nullopt;
-    body = std::move(*decoded);
-  }
-  if (content_type.find("image/") == std::string::npos &&
-      identify::SniffImageFormat(body).empty()) {
+  auto body = RecordPayload(type, content_type, block);
+  if (!body || (content_type.find("image/") == std::string::npos &&
+                identify::SniffImageFormat(*body).empty())) {
     return std::nullopt;
   }
   return body;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
 #include "core/shared_data_for_test.h"
 
 namespace dragnet::identify {
@@ -30,13 +31,7 @@ std::vector<uint8_t> FromHex(std::string_view hex) {
 
 template <typename Bytes>
 std::string ToHex(const Bytes& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
+  return HexEncode(std::span<const uint8_t>(bytes.data(), bytes.size()));
 }
 
 std::span<const uint8_t> Bytes(std::string_view s) {

@@ -14,6 +14,7 @@
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
 
+#include "core/encoding.h"
 #include "core/json_writer.h"
 #include "identify/selectors/codecs.h"
 #include "identify/selectors/scan_util.h"
@@ -58,16 +59,6 @@ bool IEquals(std::string_view a, std::string_view b) {
 
 bool IStartsWith(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && IEquals(s.substr(0, prefix.size()), prefix);
-}
-
-std::string Hex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
 }
 
 // What a token decodes to, before offsets and URI facts are attached.
@@ -388,7 +379,7 @@ Verdict ClassifyMonero(std::string_view token) {
   a.network = tag->network;
   a.type = tag->type;
   if (integrated)
-    a.payment_id = Hex(std::span(data.data).subspan(64));
+    a.payment_id = HexEncode(std::span(data.data).subspan(64));
   return out;
 }
 
