@@ -215,8 +215,7 @@ void BM_IdentifyPagesWithSelectors(benchmark::State& state) {
   std::vector<std::string_view> pages = Pages(f.corpus);
   for (auto _ : state) {
     for (std::string_view page : pages) {
-      FindSelectors(page, {}, found);
-      std::string_view text = MaskOpaqueSelectors(found, page, masked) ? masked : page;
+      std::string_view text = FindSelectorsAndMask(page, {}, found, masked);
       if (!(*session)->Identify(text, "", result).ok())
         state.SkipWithError("identify failed");
       benchmark::DoNotOptimize(result.substances.data());

@@ -271,9 +271,7 @@ class Runner {
     if (options_.no_selectors) {
       selectors_.Clear();
     } else {
-      identify::FindSelectors(text, selector_options_, selectors_);
-      if (identify::MaskOpaqueSelectors(selectors_, text, masked_))
-        analysed = masked_;
+      analysed = identify::FindSelectorsAndMask(text, selector_options_, selectors_, masked_);
     }
     DRAGNET_RETURN_IF_ERROR(session_.Identify(analysed, options_.date, result_));
     ++documents_;
@@ -674,9 +672,7 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
       std::string date = doc.date.size() >= 10 ? doc.date.substr(0, 10) : "";
       std::string_view readable = *text;
       if (!image_bytes && !options.no_selectors) {
-        identify::FindSelectors(*text, selector_options, selectors);
-        if (identify::MaskOpaqueSelectors(selectors, *text, masked))
-          readable = masked;
+        readable = identify::FindSelectorsAndMask(*text, selector_options, selectors, masked);
       }
       if (Status status = session->Identify(readable, date, result); !status.ok()) {
         PrintError(status.error().message());

@@ -88,6 +88,12 @@ bool MaskOpaqueSelectors(const SelectorFindings& found, std::string_view text, s
   return copied;
 }
 
+std::string_view FindSelectorsAndMask(std::string_view text, const SelectorOptions& options,
+                                      SelectorFindings& out, std::string& masked) {
+  FindSelectors(text, options, out);
+  return MaskOpaqueSelectors(out, text, masked) ? std::string_view(masked) : text;
+}
+
 void AppendSelectorsJson(const SelectorFindings& found, std::string_view text, JsonWriter& w) {
   w.Key("selectors");
   w.BeginArray();

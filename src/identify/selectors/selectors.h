@@ -34,6 +34,11 @@ bool FindSelectors(std::string_view text, const SelectorOptions& options, Select
 // Returns false, leaving `out` alone, when there is nothing to blank.
 bool MaskOpaqueSelectors(const SelectorFindings& found, std::string_view text, std::string& out);
 
+// FindSelectors, then MaskOpaqueSelectors: returns the text the substances analyzer should read
+// (`text` itself, or `masked` holding it with the opaque selectors blanked).
+std::string_view FindSelectorsAndMask(std::string_view text, const SelectorOptions& options,
+                                      SelectorFindings& out, std::string& masked);
+
 // Writes `"selectors": [...]` and, when there are any, `"selector_anomalies": [...]` into an
 // open JSON object. Each selector: kind, value (canonical), raw (as written, cut at 256 bytes),
 // begin and end (byte offsets), validation, confidence, details.
