@@ -40,6 +40,10 @@ void RegisterSampleCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit
 void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 // `dragnet eval selectors`, under the `eval` command that RegisterIdentifyCommands creates.
 void RegisterEvalSelectorsCommand(CLI::App& eval, ExitCode& exit_code);
+// `dragnet eval e2e`: the store against a simulated web's ground truth.
+void RegisterEvalE2eCommand(CLI::App& eval, GlobalOptions& options, ExitCode& exit_code);
+// `dragnet simnet generate|serve` and `dragnet demo`.
+void RegisterSimnetCommands(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 
 // The key from --signing-key or $DRAGNET_SIGNING_KEY; nullopt when none is configured.
 Result<std::optional<archive::SigningKey>> LoadConfiguredSigningKey(const GlobalOptions& options);

@@ -127,6 +127,17 @@ struct Analysis {
   std::vector<Finding> findings;
 };
 
+// An analysed document with what one analyzer found in it, for reports and evaluations.
+struct AnalysedDocument {
+  int64_t document_id = 0;
+  std::string uri;   // of its capture
+  std::string date;  // WARC-Date of its capture
+  std::string kind;  // documents.kind
+  std::string category;
+  std::string classes;
+  std::vector<Finding> findings;  // kind, key, class_id, value and confidence are filled
+};
+
 // A crawl job: its frontier and failures live in the store so a killed crawl resumes.
 struct CrawlJob {
   std::string id;
@@ -202,6 +213,11 @@ class Store {
   // Analysed documents per category.
   virtual Result<std::vector<std::pair<std::string, int64_t>>> CategoryCounts(
       const std::string& analyzer) = 0;
+  // Documents `analyzer` has analysed, with their findings, in document order: a page of at
+  // most `limit` after `after_document_id`.
+  virtual Result<std::vector<AnalysedDocument>> AnalysedDocuments(const std::string& analyzer,
+                                                                  int64_t after_document_id,
+                                                                  size_t limit) = 0;
 
   // --- crawl jobs and their frontier ---
   // Creates the job when new; returns true when it already existed (a resumed crawl).

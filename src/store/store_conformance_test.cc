@@ -204,6 +204,30 @@ TEST_P(StoreConformanceTest, AnalysesReplaceEarlierFindingsAndNewKeysReanalyse) 
   auto newer = store_->DocumentsToAnalyze("substances", "substances/2/bbb", 0, 10);
   ASSERT_TRUE(newer.has_value());
   EXPECT_EQ(newer->size(), 3u);
+
+  // A second analysed document with no findings; pages of one document each.
+  Analysis empty;
+  empty.document_id = documents[2];
+  empty.analyzer = "substances";
+  empty.analyzer_key = "substances/1/aaa";
+  empty.category = "weapons";
+  ASSERT_TRUE(store_->PutAnalysis(empty, "2026-01-02T00:00:00Z").ok());
+  auto analysed = store_->AnalysedDocuments("substances", 0, 1);
+  ASSERT_TRUE(analysed.has_value());
+  ASSERT_EQ(analysed->size(), 1u);
+  EXPECT_EQ((*analysed)[0].document_id, documents[0]);
+  EXPECT_EQ((*analysed)[0].category, "drugs");
+  EXPECT_EQ((*analysed)[0].kind, "html");
+  ASSERT_EQ((*analysed)[0].findings.size(), 1u);
+  EXPECT_EQ((*analysed)[0].findings[0].key, "heroin");
+  EXPECT_EQ((*analysed)[0].findings[0].class_id, "opioid");
+  EXPECT_EQ((*analysed)[0].findings[0].value, 1.0);
+  auto next = store_->AnalysedDocuments("substances", documents[0], 10);
+  ASSERT_TRUE(next.has_value());
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].category, "weapons");
+  EXPECT_TRUE((*next)[0].findings.empty());
+  EXPECT_TRUE(store_->AnalysedDocuments("selectors", 0, 10)->empty());
 }
 
 TEST_P(StoreConformanceTest, IngestedKeysAreRemembered) {

@@ -100,6 +100,9 @@ class SqliteStore final : public Store {
                                                                      size_t limit) override;
   Result<std::vector<std::pair<std::string, int64_t>>> CategoryCounts(
       const std::string& analyzer) override;
+  Result<std::vector<AnalysedDocument>> AnalysedDocuments(const std::string& analyzer,
+                                                          int64_t after_document_id,
+                                                          size_t limit) override;
   Result<std::vector<std::pair<std::string, int64_t>>> FetchErrorCounts(
       const std::string& job_id) override;
 
@@ -639,6 +642,64 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CategoryCounts
       "SELECT category, COUNT(*) FROM analyses WHERE analyzer = ? GROUP BY category "
       "ORDER BY 2 DESC, 1",
       analyzer);
+}
+
+Result<std::vector<AnalysedDocument>> SqliteStore::AnalysedDocuments(const std::string& analyzer,
+                                                                     int64_t after_document_id,
+                                                                     size_t limit) {
+  std::vector<AnalysedDocument> out;
+  {
+    DRAGNET_ASSIGN_OR_RETURN(
+        sqlite3_stmt * stmt,
+        Query("SELECT d.id, c.uri, c.date, d.kind, a.category, a.classes FROM analyses a "
+              "JOIN documents d ON d.id = a.document_id JOIN captures c ON c.id = d.capture_id "
+              "WHERE a.analyzer = ? AND d.id > ? ORDER BY d.id LIMIT ?",
+              analyzer, after_document_id, static_cast<int64_t>(limit)));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      AnalysedDocument d;
+      d.document_id = sqlite3_column_int64(stmt, 0);
+      d.uri = Text(stmt, 1);
+      d.date = Text(stmt, 2);
+      d.kind = Text(stmt, 3);
+      d.category = Text(stmt, 4);
+      d.classes = Text(stmt, 5);
+      out.push_back(std::move(d));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+      return SqlError(rc, "listing analysed documents");
+  }
+  if (out.empty())
+    return out;
+  DRAGNET_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      Query("SELECT document_id, kind, key, class_id, value, confidence FROM findings "
+            "WHERE analyzer = ? AND document_id BETWEEN ? AND ? ORDER BY document_id, id",
+            analyzer, out.front().document_id, out.back().document_id));
+  size_t at = 0;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(stmt, 0);
+    while (at < out.size() && out[at].document_id < id)
+      ++at;
+    if (at == out.size())
+      break;
+    if (out[at].document_id != id)
+      continue;
+    Finding f;
+    f.kind = Text(stmt, 1);
+    f.key = Text(stmt, 2);
+    f.class_id = Text(stmt, 3);
+    if (sqlite3_column_type(stmt, 4) != SQLITE_NULL)
+      f.value = sqlite3_column_double(stmt, 4);
+    f.confidence = sqlite3_column_double(stmt, 5);
+    out[at].findings.push_back(std::move(f));
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return SqlError(rc, "reading findings");
+  return out;
 }
 
 Result<StoreStats> SqliteStore::Stats() {
