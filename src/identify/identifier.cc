@@ -34,6 +34,37 @@ double BaseConfidence(const Name& name) {
 // A price alone confirms nothing: every listing has one ("Supreme hoodie 45 EUR").
 constexpr uint32_t kAmountWindow = 24;
 constexpr uint32_t kDrugWordWindow = 160;
+// "hash 5g", "white 1g": an amount that follows a word at once (a space or two between).
+constexpr uint32_t kAdjacentAmount = 3;
+
+// A drug word inside a user name or handle names the account, not a product: "kush_kingdom",
+// "molly_lab", "sirets24" (digits glued on, not a dose like "xanax2mg" or a purity "mdma84%").
+bool InsideHandle(std::string_view text, uint32_t begin, uint32_t end) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto is_alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (begin > 0 && text[begin - 1] == '_')
+    return true;
+  if (end < text.size() && text[end] == '_')
+    return true;
+  // "kush.kingdom", "www.kush.shop": glued to a word by a dot, as in user and host names.
+  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  if (end + 1 < text.size() && text[end] == '.' && lower(text[end + 1]))
+    return true;
+  if (begin >= 2 && text[begin - 1] == '.' && is_alnum(text[begin - 2]))
+    return true;
+  if (end < text.size() && digit(text[end]) && end > begin && !digit(text[end - 1])) {
+    size_t i = end;
+    while (i < text.size() && digit(text[i]))
+      ++i;
+    // "sirets24" ends the word after its digits; "xanax2mg", "mdma84%", "coke1.5g" go on.
+    if (i == text.size() ||
+        (!is_alnum(text[i]) && text[i] != '%' && text[i] != '.' && text[i] != ','))
+      return true;
+  }
+  return false;
+}
 
 bool Near(uint32_t a_begin, uint32_t a_end, uint32_t b_begin, uint32_t b_end, uint32_t window) {
   if (a_end + window < b_begin)
@@ -205,7 +236,7 @@ Status IdentifierSession::Identify(std::string_view text, std::string_view date,
   return Status::Ok();
 }
 
-void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) {
+void IdentifierSession::Resolve(std::string_view text, Identification& out) {
   const Lexicon& lexicon = identifier_.lexicon_;
   // Longest first at each start; a hit inside a longer one is part of it ("crystal meth"
   // covers "meth"). Category words are judged on their own.
@@ -230,6 +261,9 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
   for (const NameHit& hit : hits_) {
     const Name& name = lexicon.names[static_cast<size_t>(hit.name)];
     if (inside_amount(normalized_.begin[hit.begin], normalized_.end[hit.end - 1]))
+      continue;
+    if (name.target != Name::Target::kCategory &&
+        InsideHandle(text, normalized_.begin[hit.begin], normalized_.end[hit.end - 1]))
       continue;
     if (name.target == Name::Target::kCategory) {
       // Overlapping words of one category count once, the longest ("Glock 19" and "glock").
@@ -286,16 +320,32 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
     const Name& name = lexicon.names[static_cast<size_t>(hit.name)];
     (name.ambiguity == Ambiguity::kHigh ? ambiguous : firm).push_back(make_finding(hit));
   }
+  // An everyday word that would name a substance ("white", "powder", "molly", "Nexus") beside a
+  // different substance named outright describes that one ("white ketamine", "crystalline
+  // powder") or is something else (a market's name); it names a second drug only when an amount
+  // follows it at once ("hash 5g").
+  auto names_other_substance = [&](const NameFinding& finding) {
+    const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
+    if (name.target != Name::Target::kSubstance)
+      return false;
+    return std::any_of(firm.begin(), firm.end(), [&](const NameFinding& f) {
+      const Name& other = lexicon.names[static_cast<size_t>(f.name)];
+      return other.target == Name::Target::kSubstance && other.substance != name.substance;
+    });
+  };
   for (const NameFinding& finding : ambiguous) {
     bool confirmed = false;
+    bool strict = names_other_substance(finding);
     for (const Quantity& q : out.quantities.quantities) {
-      if (q.kind != Quantity::Kind::kPercent &&
-          Near(finding.begin, finding.end, q.begin, q.end, kAmountWindow)) {
+      if (q.kind == Quantity::Kind::kPercent)
+        continue;
+      if (strict ? q.begin >= finding.end && q.begin <= finding.end + kAdjacentAmount
+                 : Near(finding.begin, finding.end, q.begin, q.end, kAmountWindow)) {
         confirmed = true;
         break;
       }
     }
-    for (size_t i = 0; !confirmed && i < firm.size(); ++i) {
+    for (size_t i = 0; !confirmed && !strict && i < firm.size(); ++i) {
       confirmed = Near(finding.begin, finding.end, firm[i].begin, firm[i].end, kDrugWordWindow);
     }
     if (confirmed)
@@ -324,8 +374,16 @@ void IdentifierSession::Resolve(std::string_view /*text*/, Identification& out) 
   std::set<std::string> classes;
   for (const auto& [class_id, weight] : substance_weight)
     classes.insert(class_id);
-  for (const auto& [class_id, weight] : term_weight)
-    classes.insert(class_id);
+  // A class word beside a named substance describes it ("MDMA crystal", "мефедрон крис"): its
+  // class is the substance's, not a second one. Alone, it gives its class.
+  for (const NameFinding& term : out.terms) {
+    bool describes =
+        std::any_of(out.substances.begin(), out.substances.end(), [&](const NameFinding& s) {
+          return Near(term.begin, term.end, s.begin, s.end, kDrugWordWindow);
+        });
+    if (!describes)
+      classes.insert(lexicon.names[static_cast<size_t>(term.name)].class_id);
+  }
   out.classes.assign(classes.begin(), classes.end());
 }
 

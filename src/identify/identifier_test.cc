@@ -1,5 +1,7 @@
 #include "identify/identifier.h"
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 namespace dragnet::identify {
@@ -54,6 +56,45 @@ TEST_F(IdentifierTest, AmbiguousWordsNeedContext) {
   ASSERT_EQ(salt["terms"].size(), 1u);
   EXPECT_EQ(salt["terms"][0]["class"], "cathinone");
   EXPECT_EQ(salt["classes"], nlohmann::json::array({"cathinone"}));
+}
+
+// Everyday words beside a substance named outright describe it; they name a second drug only
+// with their own amount right after them.
+TEST_F(IdentifierTest, EverydayWordsBesideANamedSubstanceDescribeIt) {
+  auto ids = [&](std::string_view text) {
+    std::set<std::string> out;
+    nlohmann::json json = Identify(text);
+    for (const auto& s : json["substances"])
+      out.insert(s["id"].get<std::string>());
+    return out;
+  };
+  EXPECT_EQ(ids("heroin 1g, snow quality"), std::set<std::string>{"heroin"});
+  EXPECT_EQ(ids("snow white MDMA crystals 1g"), std::set<std::string>{"mdma"});
+  EXPECT_EQ(ids("heroin 1g, snow 2g"), (std::set<std::string>{"cocaine", "heroin"}));
+  EXPECT_EQ(ids("snow 1g 80$"), std::set<std::string>{"cocaine"});  // alone, the amount decides
+}
+
+// A drug word glued into a user name names the account.
+TEST_F(IdentifierTest, DrugWordsInsideHandlesAreNotProducts) {
+  auto ids = [&](std::string_view text) {
+    std::set<std::string> out;
+    nlohmann::json json = Identify(text);
+    for (const auto& s : json["substances"])
+      out.insert(s["id"].get<std::string>());
+    return out;
+  };
+  EXPECT_EQ(ids("Vendor: coke_express. MDMA 1g"), std::set<std::string>{"mdma"});
+  EXPECT_EQ(ids("Vendor сирец24: MDMA 1g"), std::set<std::string>{"mdma"});
+  EXPECT_EQ(ids("coke 1g"), std::set<std::string>{"cocaine"});
+  EXPECT_EQ(ids("meth2g 100$"), std::set<std::string>{"methamphetamine"});
+  EXPECT_EQ(ids("MDMA84% 1g"), std::set<std::string>{"mdma"});
+  EXPECT_EQ(ids("Vendor coke.express: MDMA 1g"), std::set<std::string>{"mdma"});
+}
+
+// A class word beside a named substance describes it; alone it gives its class.
+TEST_F(IdentifierTest, ClassWordsBesideASubstanceDescribeIt) {
+  EXPECT_EQ(Identify("MDMA ice 1g")["classes"], nlohmann::json::array({"entactogen"}));
+  EXPECT_EQ(Identify("ice 1g")["classes"], nlohmann::json::array({"stimulant"}));
 }
 
 TEST_F(IdentifierTest, LongerNamesCoverShorterOnes) {

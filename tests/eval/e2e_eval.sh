@@ -9,7 +9,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Floors sit just under what the current analyzers reach (see tests/eval/README.md); a
 # regression in crawling, archiving, ingest, identify or the store shows up here.
-"$bin" --db "$work/dragnet.db" --case E2E demo --dir "$work/simnet" --min-f1 0.75
+"$bin" --db "$work/dragnet.db" --case E2E demo --dir "$work/simnet" --min-f1 0.90
 # The archive the demo wrote verifies.
 "$bin" warc verify "$work/archive" >/dev/null
 echo "e2e: ok"

@@ -122,6 +122,8 @@ TEST_F(GeneratorTest, TruthMatchesTheFiles) {
       std::string value = s["value"];
       if (s["kind"] == "pgp" || s["kind"] == "phone")
         continue;  // written as an armoured key or grouped digits
+      if (value.find("@dnmx.example") != std::string::npos)
+        continue;  // the user id inside the armoured key
       EXPECT_NE(body.find(value), std::string::npos) << url << " lacks " << value;
       ++checked;
     }
