@@ -65,6 +65,7 @@ nginx -c "$work/nginx.conf" -p "$work" &
 nginx_pid=$!
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
+source "$(dirname "$0")/lib.sh"
 now() { date +%s.%N; }
 runs=${CRAWL_RUNS:-3}
 # run_pair NAME PORT START: both tools on one site, alternately, $runs times each (the machine is
@@ -96,6 +97,8 @@ run_pair() {
     printf "  %-42s %8d %9.1f %10.0f\n", "wget --recursive --warc-file", t, w, t / w;
     printf "  ratio: %.1fx\n", (o / d) / (t / w);
   }'
+  bench_row capture "crawl, $name" "$(awk -v o="$ours" -v d="$best_d" 'BEGIN{print o/d}')" \
+    "$(awk -v t="$theirs" -v w="$best_w" 'BEGIN{print t/w}')" pages/s "wget --warc-file"
 }
 run_pair "local nginx, loopback speed" "$port" /
 if [[ -x $build/bench/site_server ]]; then

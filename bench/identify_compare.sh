@@ -22,6 +22,9 @@ source "$(dirname "$0")/lib.sh"
 ours=$(best_wall taskset -c 0 "$build/dragnet" -q identify --lines "$work/corpus.txt")
 theirs=$(best_wall taskset -c 0 rg -j1 -i -F -f "$work/names.txt" "$work/corpus.txt")
 names=$(wc -l < "$work/names.txt")
+bench_row identify "identify: substances, prices, selectors, JSON" \
+  "$(awk -v b="$bytes" -v o="$ours" 'BEGIN{print b/o/1e6}')" \
+  "$(awk -v b="$bytes" -v t="$theirs" 'BEGIN{print b/t/1e6}')" MB/s "rg -i -F -f names"
 awk -v bytes="$bytes" -v o="$ours" -v t="$theirs" -v n="$names" 'BEGIN{
   printf "identify, %.0f MB corpus, %d lexicon names, one core\n", bytes/1e6, n;
   printf "  %-52s %8.1f MB/s\n", "dragnet identify --lines (full analysis, JSON out)", bytes/o/1e6;

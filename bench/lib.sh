@@ -13,3 +13,13 @@ best_wall() {
   done
   echo "$best_s"
 }
+
+# bench_row STAGE WHAT OURS THEIRS UNIT BASELINE: one row of bench/run's table, appended to
+# $BENCH_TSV when bench/run set it (a no-op otherwise). OURS and THEIRS are rates in UNIT
+# (higher is better); the table's ratio is OURS / THEIRS.
+bench_row() {
+  if [[ -n ${BENCH_TSV:-} ]]; then
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$BENCH_TSV"
+  fi
+  return 0
+}

@@ -32,6 +32,9 @@ source "$(dirname "$0")/lib.sh"
 with=$(best_wall taskset -c 0 "$build/dragnet" -q identify --lines "$work/corpus.txt")
 without=$(best_wall taskset -c 0 "$build/dragnet" -q identify --lines --no-selectors "$work/corpus.txt")
 regex=$(best_wall taskset -c 0 rg -j1 -o -f "$work/patterns.txt" "$work/corpus.txt")
+bench_row identify "selectors (the time they add to identify)" \
+  "$(awk -v b="$bytes" -v w="$with" -v wo="$without" 'BEGIN{d=w-wo; print (d>0)?b/d/1e6:0}')" \
+  "$(awk -v b="$bytes" -v r="$regex" 'BEGIN{print b/r/1e6}')" MB/s "rg -o selector regexes"
 found=$("$build/dragnet" -q identify --lines "$work/corpus.txt" --format brief | grep -o '"selectors":\[[^]]*\]' | grep -o '","\|":\["' | wc -l)
 awk -v bytes="$bytes" -v w="$with" -v wo="$without" -v r="$regex" -v n="$found" 'BEGIN{
   printf "selectors, %.0f MB corpus, one core, %d selectors found\n", bytes/1e6, n;

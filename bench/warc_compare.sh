@@ -11,6 +11,7 @@ bench="$build/bench/warc_bench"
 if [[ ! -d $here/node_modules/warcio ]]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
+source "$here/lib.sh"
 mapfile -t files < <("$bench" --print-files)
 best() {  # best of 3 runs of a command printing "records bytes seconds"
   local best_line="" best_s=999999
@@ -30,4 +31,6 @@ for f in "${files[@]}"; do
   [[ $r1 == "$r2" ]] || echo "warning: record counts differ ($r1 vs $r2) on $f" >&2
   awk -v name="$(basename "$f") ($(du -h "$f" | cut -f1))" -v r1="$r1" -v b1="$b1" -v s1="$s1" -v r2="$r2" -v b2="$b2" -v s2="$s2" \
     'BEGIN{printf "%-34s %12.0f %10.1f %12.0f %10.1f %7.1fx\n", name, r1/s1, b1/s1/1e6, r2/s2, b2/s2/1e6, (r1/s1)/(r2/s2)}'
+  bench_row archive "WARC read, $(basename "$f")" "$(awk -v r="$r1" -v s="$s1" 'BEGIN{print r/s}')" \
+    "$(awk -v r="$r2" -v s="$s2" 'BEGIN{print r/s}')" records/s warcio.js
 done
