@@ -37,7 +37,8 @@ for _ in 1 2 3; do
     --tor "127.0.0.1:$port" --proxy "socks5h://127.0.0.1:$port" --depth 10 --per-site 8 \
     > "$work/crawl.out"
   t1=$(date +%s.%N)
-  curl -s --parallel --parallel-max 48 --socks5-hostname "127.0.0.1:$port" -K "$work/curl.cfg"
+  curl -s --no-progress-meter --parallel --parallel-max 48 --socks5-hostname "127.0.0.1:$port" \
+    -K "$work/curl.cfg" 2>/dev/null || true
   t2=$(date +%s.%N)
   fetched=$(grep -o '^job [^:]*: [0-9]*' "$work/crawl.out" | awk '{print $NF}')
   best_d=$(awk -v a="$t0" -v b="$t1" -v c="$best_d" 'BEGIN{d=b-a; print (d<c)?d:c}')

@@ -31,6 +31,7 @@ for f in "${files[@]}"; do
   [[ $r1 == "$r2" ]] || echo "warning: record counts differ ($r1 vs $r2) on $f" >&2
   awk -v name="$(basename "$f") ($(du -h "$f" | cut -f1))" -v r1="$r1" -v b1="$b1" -v s1="$s1" -v r2="$r2" -v b2="$b2" -v s2="$s2" \
     'BEGIN{printf "%-34s %12.0f %10.1f %12.0f %10.1f %7.1fx\n", name, r1/s1, b1/s1/1e6, r2/s2, b2/s2/1e6, (r1/s1)/(r2/s2)}'
-  bench_row archive "WARC read, $(basename "$f")" "$(awk -v r="$r1" -v s="$s1" 'BEGIN{print r/s}')" \
+  kind=uncompressed; [[ $f == *.gz ]] && kind="gzip, a member per record"
+  bench_row archive "WARC read, $kind" "$(awk -v r="$r1" -v s="$s1" 'BEGIN{print r/s}')" \
     "$(awk -v r="$r2" -v s="$s2" 'BEGIN{print r/s}')" records/s warcio.js
 done
