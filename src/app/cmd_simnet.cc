@@ -6,6 +6,7 @@
 // The demo runs each step as the `dragnet` command a user would type (a child process of this
 // binary), so what it shows is exactly what those commands do; the servers live in this process.
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -188,13 +189,14 @@ int RunSelf(const GlobalOptions& options, const std::vector<std::string>& args) 
   return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-// What Dragnet holds after the demo, from the store: sites, listings, substances, selectors and
-// prices per gram.
+// What Dragnet holds after the demo, from the store: sites, listings, substances, selectors
+// (and those seen on more than one site: the threads the link stage will pull), prices per gram.
 void PrintDemoSummary(store::Store& store) {
   std::set<std::string> hosts;
-  std::map<std::string, int> categories, substances, selectors;
-  std::map<std::string, std::vector<double>> per_gram;  // substance -> USD per gram
-  uint64_t documents = 0;
+  std::map<std::string, int> categories, substances;
+  std::map<std::string, std::set<std::string>> selector_sites;  // "kind value" -> hosts
+  std::map<std::string, std::vector<double>> per_gram;          // substance -> USD per gram
+  uint64_t documents = 0, listings = 0;
   int64_t after = 0;
   for (;;) {
     auto page = store.AnalysedDocuments("substances", after, 1000);
@@ -203,17 +205,23 @@ void PrintDemoSummary(store::Store& store) {
     for (const store::AnalysedDocument& d : *page) {
       after = d.document_id;
       ++documents;
+      std::string host = d.uri;
       if (size_t scheme = d.uri.find("://"); scheme != std::string::npos)
-        hosts.insert(d.uri.substr(scheme + 3, d.uri.find('/', scheme + 3) - scheme - 3));
-      if (!d.category.empty())
+        host = d.uri.substr(scheme + 3, d.uri.find('/', scheme + 3) - scheme - 3);
+      hosts.insert(host);
+      if (!d.category.empty() && d.category != "other") {
         ++categories[d.category];
+        ++listings;
+      }
       std::string substance;
       for (const store::Finding& f : d.findings) {
         if (f.kind == "substance") {
           ++substances[f.key];
           substance = substance.empty() ? f.key : substance;
         } else if (f.kind.rfind("selector:", 0) == 0) {
-          selectors[f.kind.substr(9) + " " + f.key];
+          std::string kind = f.kind.substr(9);
+          if (kind != "url" && kind != "domain")
+            selector_sites[kind + " " + f.key].insert(host);
         } else if (f.kind == "price_per_unit" && f.key == "g" && f.value && !substance.empty()) {
           per_gram[substance].push_back(*f.value);
         }
@@ -221,28 +229,51 @@ void PrintDemoSummary(store::Store& store) {
     }
   }
   std::map<std::string, int> selector_kinds;
-  for (const auto& [s, n] : selectors)
-    ++selector_kinds[s.substr(0, s.find(' '))];
+  // Strongest evidence first: keys, then wallets and phones, then names and addresses.
+  auto strength = [](const std::string& kind) {
+    static const std::vector<std::string> order = {"pgp_key", "pgp_fingerprint", "bitcoin",
+                                                   "monero",  "ethereum",        "tron",
+                                                   "phone",   "telegram",        "wickr"};
+    auto it = std::find(order.begin(), order.end(), kind);
+    return static_cast<int>(it - order.begin());
+  };
+  std::vector<std::pair<int, std::string>> shared;
+  for (const auto& [s, sites] : selector_sites) {
+    std::string kind = s.substr(0, s.find(' '));
+    ++selector_kinds[kind];
+    if (sites.size() > 1)
+      shared.emplace_back(strength(kind), s + " (" + std::to_string(sites.size()) + " hosts)");
+  }
+  std::stable_sort(shared.begin(), shared.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::printf("\n== what Dragnet found\n");
-  std::printf("documents analysed  %llu from %zu hosts (pages, posts, images)\n",
-              static_cast<unsigned long long>(documents), hosts.size());
-  std::printf("categories         ");
+  std::printf("sites            %zu (onion and open-web hosts, the Telegram channel)\n",
+              hosts.size());
+  std::printf("documents        %llu analysed, %llu of them listings or posts with a category:",
+              static_cast<unsigned long long>(documents),
+              static_cast<unsigned long long>(listings));
   for (const auto& [c, n] : categories)
     std::printf(" %s %d", c.c_str(), n);
-  std::printf("\nsubstances          %zu distinct:", substances.size());
+  std::printf("\nsubstances       %zu distinct, most listed:", substances.size());
   std::vector<std::pair<int, std::string>> top;
   for (const auto& [s, n] : substances)
     top.emplace_back(-n, s);
   std::sort(top.begin(), top.end());
-  for (size_t i = 0; i < top.size() && i < 12; ++i)
+  for (size_t i = 0; i < top.size() && i < 10; ++i)
     std::printf(" %s (%d)", top[i].second.c_str(), -top[i].first);
-  std::printf("\nselectors           %zu distinct:", selectors.size());
+  std::printf("\nselectors        %zu distinct:", selector_sites.size());
   for (const auto& [k, n] : selector_kinds)
     std::printf(" %s %d", k.c_str(), n);
-  std::printf("\nmedian USD per gram");
-  for (auto& [s, values] : per_gram) {
+  std::printf(
+      "\nactor threads    %zu selectors appear on more than one host (one seller, several "
+      "names; the link stage will weigh them):\n",
+      shared.size());
+  for (size_t i = 0; i < shared.size() && i < 6; ++i)
+    std::printf("                   %s\n", shared[i].second.c_str());
+  std::printf("USD per gram     median per substance:");
+  for (auto& [name, values] : per_gram) {
     std::sort(values.begin(), values.end());
-    std::printf(" %s %.0f", s.c_str(), values[values.size() / 2]);
+    std::printf(" %s %.0f", name.c_str(), values[values.size() / 2]);
   }
   std::printf("\n");
 }
@@ -309,10 +340,12 @@ Try next:
   dragnet stats                                    # what the store and the archive hold
   dragnet warc verify %s       # digests and the custody chain
   dragnet simnet serve                             # keep the simulated web up and crawl it yourself
-  dragnet identify --lines %s/truth/pages.jsonl --format table | head
+  dragnet identify --format table %s/sites/epoch-1/%s/listing/1000.html
+  dragnet eval e2e --truth %s --verbose            # what was missed, what was extra
   echo 'A - P v P кристаллы синие 3,5гр 3200₽' | dragnet identify
 )",
-              ArchiveDirectory(options).c_str(), dir.c_str());
+              ArchiveDirectory(options).c_str(), dir.c_str(),
+              summary->hosts.empty() ? "" : summary->hosts.front().host.c_str(), dir.c_str());
   return eval_rc;
 }
 

@@ -626,7 +626,7 @@ class Builder {
         named[it->first].insert(t.substances.begin(), t.substances.end());
         Page(
             site, path,
-            [=, this, &a](int e) {
+            [=, &a](int e) {
               std::string h = Head(title + " | " + site.name, "en", "td{padding:4px}");
               h += "<h1 class=\"listing-title\">" + Esc(title) +
                    "</h1>\n<table class=\"listing\">"
@@ -639,7 +639,10 @@ class Builder {
             t);
       }
     }
-    for (const auto& [category, items] : by_category) {
+    for (const auto& entry : by_category) {
+      // Copies a lambda can capture (clang before 16 cannot capture structured bindings).
+      const std::string& category = entry.first;
+      const auto& items = entry.second;
       Truth t;
       t.page_type = "category";
       t.substances = named[category];
@@ -716,8 +719,11 @@ class Builder {
     const auto& catalogue = world_.catalogues.at(site.kind);
     std::vector<int> vendors = {0, 1, 3, 5, 8, 9};
     std::map<int, std::string> account;
-    for (int v : vendors)
+    for (int v : vendors) {
       account[v] = Account(actors_[static_cast<size_t>(v)], site, 1 + v % 3);
+      if (v % 2 == 0)
+        File(site, "/img/" + actors_[static_cast<size_t>(v)].handle + ".jpg", photos_.at(v));
+    }
     std::vector<std::pair<std::string, std::string>> items;
     std::set<std::string> named;
     int n = options_.listings_per_market * 3 / 4;
@@ -739,8 +745,11 @@ class Builder {
             double btc_per_usd = PerUsd("BTC");
             std::string h = Head(site.name + " - " + title, "en", ".card{border:1px solid}");
             h += "<div class=\"card\"><div class=\"card-header\"><h2>" + Esc(title) +
-                 "</h2></div>\n<dl class=\"meta\"><dt>Seller</dt><dd><a href=\"/u/" +
-                 account.at(a.id) + "\">" + account.at(a.id) + "</a></dd>\n<dt>Origin</dt><dd>" +
+                 "</h2></div>\n" +
+                 (a.id % 2 == 0 ? "<img class=\"thumb\" src=\"/img/" + a.handle + ".jpg\">\n"
+                                : std::string()) +
+                 "<dl class=\"meta\"><dt>Seller</dt><dd><a href=\"/u/" + account.at(a.id) + "\">" +
+                 account.at(a.id) + "</a></dd>\n<dt>Origin</dt><dd>" +
                  (a.id % 2 == 0 ? "EU" : "USA") +
                  "</dd>\n<dt>Destination</dt><dd>EU, UK</dd></dl>\n"
                  "<div class=\"offers\">\n";
@@ -803,6 +812,7 @@ class Builder {
     Actor& owner = actors_[10 % actors_.size()];
     std::string shop_account = Account(owner, site, 0);
     std::string bot = owner.handle + "_bot";
+    File(site, "/img/klad.jpg", photos_.at(owner.id));  // also posted in the shop's channel
     double rub_per_usd = PerUsd("RUB"), kzt_per_usd = PerUsd("KZT"), byn_per_usd = PerUsd("BYN");
     double btc_per_usd = PerUsd("BTC");
     size_t product_id = 0;
@@ -836,7 +846,8 @@ class Builder {
             [=, this](int e) {
               double unit = UnitPrice(p, owner, e, index);
               std::string h = Head(title + " — " + site.name, "ru", "");
-              h += "<h1>" + Esc(title) + "</h1>\n<p>Город: " + city.name +
+              h += "<h1>" + Esc(title) +
+                   "</h1>\n<img src=\"/img/klad.jpg\" alt=\"фото\">\n<p>Город: " + city.name +
                    "</p>\n"
                    "<table class=\"tovar\">\n<tr><th>Вес</th><th>Цена</th><th>Районы</th>"
                    "<th>Тип клада</th><th>В наличии</th></tr>\n";
@@ -954,8 +965,10 @@ class Builder {
         t.selectors.push_back({"pgp", a.pgp.fingerprint});
       if (phone)
         t.selectors.push_back({"phone", a.phone});
-      if (wallet)
+      if (wallet) {
         t.selectors.push_back({"bitcoin", a.btc});
+        t.selectors.push_back({"monero", a.xmr});
+      }
       std::string broken = bad_wallet ? CorruptChecksum(a.btc, rng_.engine()) : "";
       if (bad_wallet)
         t.invalid.push_back({"bitcoin", broken});
@@ -981,7 +994,7 @@ class Builder {
             if (phone)
               h += "<p>Signal/Telefon: " + a.phone_written + "</p>\n";
             if (wallet)
-              h += "<p>Zahlung BTC an " + a.btc + "</p>\n";
+              h += "<p>Zahlung BTC an " + a.btc + " oder XMR an " + a.xmr + "</p>\n";
             if (bad_wallet)
               h += "<p>BTC: " + broken + "</p>\n";
             h += "</div></div>\n<div class=\"post\"><div class=\"author\">kunde" +
