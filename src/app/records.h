@@ -1,0 +1,54 @@
+#pragma once
+// Reading what the store's documents hold from their WARC records: the HTTP body of a response
+// (decoded), the text a person would read, and the record itself through a reader kept open per
+// archive file. Shared by the commands that analyse stored documents (identify, parse).
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "archive/warc_reader.h"
+#include "core/result.h"
+#include "model/anomaly.h"
+#include "store/store.h"
+
+namespace dragnet::app {
+
+// True for a path ending in .html/.htm/.xhtml or data that starts like an HTML document.
+bool LooksLikeHtml(std::string_view path, std::string_view data);
+
+// The body of an HTTP response block, decoded when it was sent gzip- or deflate-encoded (the
+// WARC keeps the bytes as received); `content_type` gets the response's. nullopt when the body
+// cannot be decoded.
+std::optional<std::string> HttpBody(std::string_view block, std::string* content_type);
+
+// What a WARC record carries: an HTTP response's body (decoded) with its content type, or the
+// block of any other record with the record's. nullopt when the HTTP body cannot be decoded.
+std::optional<std::string> RecordPayload(archive::WarcType type, std::string& content_type,
+                                         const std::string& block);
+
+// The text a person would read in a WARC record: the HTTP body of a response (decoded), HTML
+// turned into text, a Telegram message's text. nullopt for records with no text (images,
+// archives) or an HTTP body that cannot be decoded.
+std::optional<std::string> RecordText(archive::WarcType type, std::string content_type,
+                                      const std::string& block);
+
+struct StoredRecord {
+  archive::WarcType type = archive::WarcType::kUnknown;
+  std::string block;  // up to 64 MiB
+};
+
+// Reads stored documents' records, keeping one reader open per archive file.
+class StoredRecordReader {
+ public:
+  // The record `doc` points to; an error naming the file and offset when it cannot be read.
+  Result<StoredRecord> Read(const store::DocumentToAnalyze& doc);
+
+ private:
+  model::AnomalyLog anomalies_{100};
+  std::map<std::string, std::unique_ptr<archive::WarcReader>> readers_;
+};
+
+}  // namespace dragnet::app
