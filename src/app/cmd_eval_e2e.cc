@@ -135,6 +135,19 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
   if (!store)
     return 1;
 
+  // The parse stage's page type of each document, when `dragnet parse --store` has run.
+  std::map<int64_t, std::string> page_types;
+  for (int64_t after = 0;;) {
+    auto page = store->AnalysedDocuments("parse", after, 5000);
+    if (!page.has_value() || page->empty())
+      break;
+    for (const store::AnalysedDocument& d : *page) {
+      after = d.document_id;
+      page_types[d.document_id] = d.category;
+    }
+  }
+  std::map<std::string, Counts> per_page_type;
+  uint64_t typed = 0, typed_ok = 0;
   Counts substances, classes, selectors;
   std::map<std::string, Counts> per_kind, per_category;
   std::map<std::string, int> missed, extra, missed_substances, extra_substances;
@@ -212,6 +225,17 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
           ++per_category[d.category.empty() ? "(none)" : d.category].fp;
         }
       }
+      if (auto found = page_types.find(d.document_id); found != page_types.end()) {
+        std::string expected = t.page_type == "post" ? "messenger_post" : t.page_type;
+        ++typed;
+        if (found->second == expected) {
+          ++typed_ok;
+          ++per_page_type[expected].tp;
+        } else {
+          ++per_page_type[expected].fn;
+          ++per_page_type[found->second].fp;
+        }
+      }
       if (!t.unit.empty() && t.usd_per_unit[epoch] > 0) {
         ++priced;
         if (price && std::fabs(*price - t.usd_per_unit[epoch]) <=
@@ -256,6 +280,21 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
   double accuracy = category_docs == 0 ? 0 : double(category_ok) / double(category_docs);
   std::printf("categories: accuracy %.3f over %llu listings and posts, macro-F1 %.3f\n", accuracy,
               static_cast<unsigned long long>(category_docs), macro);
+  double page_macro = 0;
+  int page_type_count = 0;
+  for (const auto& [type, c] : per_page_type) {
+    if (c.tp + c.fn == 0)
+      continue;
+    row("  page type " + type, c);
+    page_macro += c.F1();
+    ++page_type_count;
+  }
+  if (typed > 0)
+    std::printf("page types (dragnet parse): accuracy %.3f over %llu documents, macro-F1 %.3f\n",
+                double(typed_ok) / double(typed), static_cast<unsigned long long>(typed),
+                page_macro / std::max(page_type_count, 1));
+  else
+    std::printf("page types: not scored (run `dragnet parse --store` first)\n");
   std::printf("price per gram or unit within %.0f%% of the truth: %llu of %llu (%.3f)\n",
               args.price_tolerance * 100, static_cast<unsigned long long>(price_ok),
               static_cast<unsigned long long>(priced),

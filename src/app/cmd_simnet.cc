@@ -322,12 +322,15 @@ int RunDemo(const GlobalOptions& options, const SimnetArgs& args) {
                                  (dir / summary->telegram_dir).string()});
       rc != 0)
     return rc;
+  std::printf("\n== 5. parse: page types, listing fields, near-duplicate ads and mirrors\n");
+  if (int rc = RunSelf(options, {"parse", "--store"}); rc != 0)
+    return rc;
   std::printf(
-      "\n== 5. identify substances, prices, categories and selectors in everything "
+      "\n== 6. identify substances, prices, categories and selectors in everything "
       "captured\n");
   if (int rc = RunSelf(options, {"identify", "--store"}); rc != 0)
     return rc;
-  std::printf("\n== 6. compare with the ground truth the generator wrote\n");
+  std::printf("\n== 7. compare with the ground truth the generator wrote\n");
   std::vector<std::string> eval = {"eval", "e2e", "--truth", dir.string()};
   if (args.min_f1 > 0)
     eval.insert(eval.end(), {"--min-f1", std::to_string(args.min_f1)});

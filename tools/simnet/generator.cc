@@ -918,7 +918,7 @@ class Builder {
         },
         pay);
     Truth index;
-    index.page_type = "other";
+    index.page_type = "category";  // the shop's list of cities
     Page(
         site, "/index.html",
         [=](int) {
@@ -997,10 +997,14 @@ class Builder {
               h += "<p>Zahlung BTC an " + a.btc + " oder XMR an " + a.xmr + "</p>\n";
             if (bad_wallet)
               h += "<p>BTC: " + broken + "</p>\n";
-            h += "</div></div>\n<div class=\"post\"><div class=\"author\">kunde" +
-                 std::to_string(40 + i) +
-                 "</div><div class=\"body\">Top Ware, schnell da. "
-                 "Danke!</div></div>\n";
+            // Forum furniture under each post, as board software writes it.
+            const std::string tools =
+                "<div class=\"post-tools\"><a href=\"#\">Antworten</a> <a href=\"#\">"
+                "Zitieren</a> <a href=\"#\">Melden</a></div>";
+            h += "</div>" + tools + "</div>\n<div class=\"post\"><div class=\"author\">kunde" +
+                 std::to_string(40 + i) + " (Beiträge: " + std::to_string(3 + i * 7) +
+                 ")</div><div class=\"body\">Top Ware, schnell da. Danke!</div>" + tools +
+                 "</div>\n";
             return h + "</body></html>\n";
           },
           t);

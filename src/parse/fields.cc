@@ -1,0 +1,628 @@
+// Listing fields from any market's HTML (fields.h): labels from data/parse/labels.yaml matched
+// with ICU case folding (Unicode full case folding, UAX #44 CaseFolding.txt) against table rows,
+// definition lists, "Label: value" lines and header rows, in one SAX pass of libxml2's parser.
+
+#include "parse/fields.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/file.h"
+#include "parse/html_sax.h"
+
+namespace dragnet::parse {
+namespace {
+
+constexpr size_t kMaxLabelBytes = 160;  // longer text is not a label
+constexpr size_t kMaxLineBytes = 1024;  // what a line keeps: a label, ':' and a value
+constexpr size_t kMaxLinkBytes = 2048;
+constexpr size_t kMaxLineLinks = 8;
+constexpr size_t kMaxCellsPerRow = 64;
+constexpr size_t kMaxOpenFrames = 256;  // open tables, cells, <dt> and <dd> tracked
+
+const std::set<std::string, std::less<>> kLanguages = {"en", "ru", "uk", "de", "pl", "nl", "fr",
+                                                       "es", "it", "tr", "kk", "be", "cs", "pt",
+                                                       "ro", "uz", "ky", "az", "ka", "hy"};
+
+// Elements that end a line of text, as in html_text.cc.
+constexpr std::string_view kBlocks[] = {
+    "article", "aside", "blockquote", "br",    "caption", "dd",     "div", "dl",  "dt",
+    "footer",  "form",  "h1",         "h2",    "h3",      "h4",     "h5",  "h6",  "header",
+    "hr",      "li",    "main",       "nav",   "ol",      "option", "p",   "pre", "section",
+    "table",   "td",    "th",         "title", "tr",      "ul"};
+
+bool IsBlock(std::string_view tag) {
+  return std::find(std::begin(kBlocks), std::end(kBlocks), tag) != std::end(kBlocks);
+}
+bool IsSkipped(std::string_view tag) {
+  return tag == "script" || tag == "style" || tag == "template" || tag == "noscript";
+}
+
+// Cuts `text` to at most `max` bytes without splitting a UTF-8 sequence, then trims a space.
+void Truncate(std::string& text, size_t max) {
+  if (text.size() > max) {
+    size_t end = max;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+      --end;
+    text.resize(end);
+  }
+  while (!text.empty() && text.back() == ' ')
+    text.pop_back();
+}
+
+// Appends `piece` with runs of white space (ASCII and U+00A0) collapsed to one space and leading
+// white space dropped; `space` carries a pending space across calls. Stops at `max` bytes.
+void AppendCollapsed(std::string& out, bool& space, std::string_view piece, size_t max) {
+  for (size_t i = 0; i < piece.size() && out.size() < max; ++i) {
+    auto ch = static_cast<unsigned char>(piece[i]);
+    bool nbsp =
+        ch == 0xC2 && i + 1 < piece.size() && static_cast<unsigned char>(piece[i + 1]) == 0xA0;
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || nbsp) {
+      space = space || !out.empty();
+      i += nbsp ? 1 : 0;
+      continue;
+    }
+    if (space) {
+      out.push_back(' ');
+      space = false;
+    }
+    out.push_back(piece[i]);
+  }
+}
+
+// The label as the page wrote it, without outer spaces and trailing colons.
+std::string RawLabel(std::string_view text) {
+  std::string out(text);
+  while (!out.empty()) {
+    if (out.back() == ' ' || out.back() == ':') {
+      out.pop_back();
+    } else if (out.size() >= 3 && out.compare(out.size() - 3, 3, "\xEF\xBC\x9A") == 0) {
+      out.resize(out.size() - 3);  // U+FF1A FULLWIDTH COLON
+    } else {
+      break;
+    }
+  }
+  return out.substr(std::min(out.find_first_not_of(' '), out.size()));
+}
+
+enum class Kind { kTable, kCell, kTerm, kDefinition };
+
+// The tags the extractor tracks as frames.
+std::optional<Kind> KindOf(std::string_view tag) {
+  if (tag == "td" || tag == "th")
+    return Kind::kCell;
+  if (tag == "table" || tag == "dt" || tag == "dd")
+    return tag == "table" ? Kind::kTable : tag == "dt" ? Kind::kTerm : Kind::kDefinition;
+  return std::nullopt;
+}
+
+// An open table, cell, <dt> or <dd>; closed cells wait in their table's row.
+struct Frame {
+  Kind kind = Kind::kTable;
+  size_t order = 0;     // document position of the start tag
+  bool header = false;  // <th>, or a cell of <thead>
+  bool space = false;   // a space is due before the next text
+  std::string text, link, alt;
+  std::string term;  // kDefinition: the text of the <dt> before it
+  size_t term_order = 0;
+};
+
+struct Table {
+  std::vector<Frame> row;
+  std::vector<std::string_view> columns;  // field id per column once a header row was seen
+  std::vector<std::string> column_labels;
+  int thead = 0;
+};
+
+struct Candidate {
+  size_t order = 0;
+  int rank = 0;  // at one position, structure (0) beats a text line (1)
+  Field field;
+};
+
+class Extractor {
+ public:
+  explicit Extractor(const FieldLabels& labels) : labels_(labels) {}
+  bool failed = false;
+
+  void Start(std::string_view tag, const xmlChar** attributes) {
+    ++events_;
+    if (IsSkipped(tag) || skip_ > 0) {
+      skip_ += IsSkipped(tag) ? 1 : 0;
+      return;
+    }
+    if (IsBlock(tag))
+      EndBlock();
+    if (tag == "tr" && !tables_.empty())
+      EndRow();
+    if (tag == "thead" && !tables_.empty())
+      ++tables_.back().thead;
+    if (tag == "a" || tag == "img") {
+      std::string_view value = Attribute(attributes, tag == "a" ? "href" : "alt");
+      if (!value.empty() && value.size() <= kMaxLinkBytes)
+        Reference(tag == "a", value);
+    }
+    std::optional<Kind> kind = KindOf(tag);
+    if (!kind || (kind == Kind::kCell && tables_.empty()))
+      return;
+    if (frames_.size() >= kMaxOpenFrames) {
+      ++overflow_;
+      return;
+    }
+    Frame& frame = frames_.emplace_back();
+    frame.kind = *kind;
+    frame.order = events_;
+    frame.header = tag == "th" || (!tables_.empty() && tables_.back().thead > 0);
+    if (kind == Kind::kTable)
+      tables_.emplace_back();
+    if (kind == Kind::kDefinition) {
+      frame.term = std::exchange(term_, "");
+      frame.term_order = term_order_;
+    }
+  }
+
+  void End(std::string_view tag) {
+    if (skip_ > 0) {
+      skip_ -= IsSkipped(tag) ? 1 : 0;
+      return;
+    }
+    if (IsBlock(tag))
+      EndBlock();
+    if (tag == "thead" && !tables_.empty() && tables_.back().thead > 0)
+      --tables_.back().thead;
+    if (tag == "tr" && !tables_.empty())
+      EndRow();
+    std::optional<Kind> kind = KindOf(tag);
+    if (!kind)
+      return;
+    if (overflow_ > 0) {
+      --overflow_;
+      return;
+    }
+    // Closes the innermost open frame of this kind, and what broken markup left open inside it;
+    // cells, terms and definitions do not close across a table.
+    for (size_t i = frames_.size();
+         i-- > 0 && (frames_[i].kind != Kind::kTable || kind == Kind::kTable);) {
+      if (frames_[i].kind == kind)
+        return CloseFrames(i);
+    }
+  }
+
+  void Text(std::string_view piece) {
+    if (skip_ > 0)
+      return;
+    if (line_.empty())
+      line_order_ = events_;
+    AppendCollapsed(line_, line_space_, piece, kMaxLineBytes);
+    if (!frames_.empty() && frames_.back().kind != Kind::kTable)
+      AppendCollapsed(frames_.back().text, frames_.back().space, piece, kMaxFieldValueBytes + 4);
+  }
+
+  ExtractedFields Finish() {
+    EndLine();
+    CloseFrames(0);
+    std::stable_sort(best_.begin(), best_.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.order < b.order; });
+    ExtractedFields out;
+    for (Candidate& candidate : best_)
+      out.fields.push_back(std::move(candidate.field));
+    out.rows = std::move(rows_);
+    return out;
+  }
+
+ private:
+  static std::string_view Attribute(const xmlChar** attributes, std::string_view key) {
+    for (size_t i = 0; attributes != nullptr && attributes[i] != nullptr; i += 2) {
+      if (key == reinterpret_cast<const char*>(attributes[i]) && attributes[i + 1] != nullptr)
+        return reinterpret_cast<const char*>(attributes[i + 1]);
+    }
+    return {};
+  }
+
+  // An <a href> or <img alt> inside the open cell or definition, and on the current line.
+  void Reference(bool link, std::string_view value) {
+    if (!frames_.empty() && frames_.back().kind != Kind::kTable) {
+      std::string& slot = link ? frames_.back().link : frames_.back().alt;
+      if (slot.empty())
+        slot = link ? value : value.substr(0, kMaxFieldValueBytes + 4);
+    }
+    if (link && line_links_.size() < kMaxLineLinks)
+      line_links_.emplace_back(line_.size() + (line_space_ ? 1 : 0), std::string(value));
+  }
+
+  // A block element or <br> ends a line, and is a space inside a cell ("Медеуский,<br>Ауэзовский").
+  void EndBlock() {
+    EndLine();
+    if (!frames_.empty() && frames_.back().kind != Kind::kTable)
+      frames_.back().space = frames_.back().space || !frames_.back().text.empty();
+  }
+
+  // A row ends: cells left open by broken markup close with it.
+  void EndRow() {
+    size_t table = frames_.size();
+    while (table > 0 && frames_[table - 1].kind != Kind::kTable)
+      --table;
+    CloseFrames(table);
+    FlushRow(tables_.back());
+  }
+
+  // Closes the frames from index `first` up, innermost first.
+  void CloseFrames(size_t first) {
+    while (frames_.size() > first) {
+      Frame frame = std::move(frames_.back());
+      frames_.pop_back();
+      if (frame.text.empty())
+        frame.text = std::move(frame.alt);  // a flag or star image with no text
+      Truncate(frame.text, kMaxFieldValueBytes);
+      if (frame.kind == Kind::kTable && !tables_.empty()) {
+        FlushRow(tables_.back());
+        tables_.pop_back();
+      } else if (frame.kind == Kind::kCell && !tables_.empty()) {
+        if (tables_.back().row.size() < kMaxCellsPerRow)
+          tables_.back().row.push_back(std::move(frame));
+      } else if (frame.kind == Kind::kTerm) {
+        term_ = std::move(frame.text);
+        term_order_ = frame.order;
+      } else if (frame.kind == Kind::kDefinition) {
+        Offer(frame.term_order, 0, labels_.Match(frame.term), frame.term, std::move(frame.text),
+              std::move(frame.link));
+      }
+    }
+  }
+
+  // A table row ends: a header row names the columns, later rows of that table are records;
+  // elsewhere a cell holding a label pairs with the cell after it.
+  void FlushRow(Table& table) {
+    std::vector<Frame> cells = std::exchange(table.row, {});
+    bool all_header =
+        std::all_of(cells.begin(), cells.end(), [](const Frame& c) { return c.header; });
+    if (all_header && cells.size() >= 2) {
+      std::vector<std::string_view> ids;
+      for (const Frame& cell : cells)
+        ids.push_back(labels_.Match(cell.text));
+      if (std::count_if(ids.begin(), ids.end(), [](auto id) { return !id.empty(); }) >= 2) {
+        table.columns = std::move(ids);
+        table.column_labels.clear();
+        for (const Frame& cell : cells)
+          table.column_labels.push_back(RawLabel(cell.text));
+        return;
+      }
+    }
+    if (!table.columns.empty() && !all_header) {
+      std::vector<Field> record;
+      for (size_t i = 0; i < cells.size() && i < table.columns.size(); ++i) {
+        if (!table.columns[i].empty() && !cells[i].text.empty()) {
+          record.push_back({std::string(table.columns[i]), table.column_labels[i],
+                            std::move(cells[i].text), std::move(cells[i].link)});
+        }
+      }
+      if (cells.size() >= 2 && !record.empty() && rows_.size() < kMaxRowsPerPage)
+        rows_.push_back(std::move(record));
+      return;
+    }
+    for (size_t i = 0; i + 1 < cells.size(); ++i) {
+      std::string_view id = labels_.Match(cells[i].text);
+      if (!id.empty()) {
+        Offer(cells[i].order, 0, id, cells[i].text, std::move(cells[i + 1].text),
+              std::move(cells[i + 1].link));
+        ++i;
+      }
+    }
+  }
+
+  // A line of text ends: "Label: value", or "Label:" alone with the value on the next line.
+  void EndLine() {
+    if (line_.empty())
+      return;
+    std::string line = std::exchange(line_, "");
+    auto links = std::exchange(line_links_, {});
+    line_space_ = false;
+    size_t colon = std::min(line.find(':'), line.find("\xEF\xBC\x9A"));  // or U+FF1A
+    std::string_view id =
+        colon > 0 && colon <= kMaxLabelBytes ? labels_.Match(line.substr(0, colon)) : "";
+    if (!id.empty()) {
+      size_t start =
+          std::min(line.find_first_not_of(" :", colon + (line[colon] == ':' ? 1 : 3)), line.size());
+      auto link =
+          std::find_if(links.begin(), links.end(), [&](auto& l) { return l.first > colon; });
+      pending_.reset();
+      if (start == line.size()) {
+        pending_ = Candidate{line_order_, 1, {std::string(id), line.substr(0, colon), "", ""}};
+      } else {
+        Offer(line_order_, 1, id, line.substr(0, colon), line.substr(start),
+              link == links.end() ? "" : std::move(link->second));
+      }
+    } else if (pending_) {
+      Offer(pending_->order, 1, pending_->field.id, pending_->field.label, std::move(line),
+            links.empty() ? "" : std::move(links.front().second));
+      pending_.reset();
+    }
+  }
+
+  // First occurrence wins: the earliest label position, structure before text at a tie.
+  void Offer(size_t order, int rank, std::string_view id, std::string_view label, std::string value,
+             std::string link) {
+    Truncate(value, kMaxFieldValueBytes);
+    if (id.empty() || value.empty())
+      return;
+    Candidate candidate{
+        order, rank, {std::string(id), RawLabel(label), std::move(value), std::move(link)}};
+    for (Candidate& best : best_) {
+      if (best.field.id == id) {
+        if (std::pair(order, rank) < std::pair(best.order, best.rank))
+          best = std::move(candidate);
+        return;
+      }
+    }
+    if (best_.size() < kMaxFieldsPerPage)
+      best_.push_back(std::move(candidate));
+  }
+
+  const FieldLabels& labels_;
+  size_t events_ = 0;
+  int skip_ = 0;         // inside script, style, template or noscript
+  size_t overflow_ = 0;  // frames not tracked because kMaxOpenFrames were open
+  std::vector<Frame> frames_;
+  std::vector<Table> tables_;
+  std::string term_;  // the last <dt>, waiting for its <dd>
+  size_t term_order_ = 0;
+  std::string line_;
+  bool line_space_ = false;
+  size_t line_order_ = 0;
+  std::vector<std::pair<size_t, std::string>> line_links_;  // offset in line_, href
+  std::optional<Candidate> pending_;                        // "Label:" waiting for a value line
+  std::vector<Candidate> best_;
+  std::vector<std::vector<Field>> rows_;
+};
+
+// SAX callbacks: no exception may unwind through libxml2's C frames.
+template <typename F>
+void Guarded(void* user, F&& f) {
+  auto* ctxt = static_cast<htmlParserCtxtPtr>(user);
+  auto& extractor = *static_cast<Extractor*>(ctxt->_private);
+  if (extractor.failed)
+    return;
+  try {
+    f(extractor);
+  } catch (...) {
+    extractor.failed = true;
+    xmlStopParser(ctxt);
+  }
+}
+
+void OnStart(void* user, const xmlChar* name, const xmlChar** attributes) {
+  Guarded(user, [&](Extractor& x) { x.Start(reinterpret_cast<const char*>(name), attributes); });
+}
+void OnEnd(void* user, const xmlChar* name) {
+  Guarded(user, [&](Extractor& x) { x.End(reinterpret_cast<const char*>(name)); });
+}
+void OnCharacters(void* user, const xmlChar* bytes, int length) {
+  if (length > 0) {
+    Guarded(user, [&](Extractor& x) {
+      x.Text({reinterpret_cast<const char*>(bytes), static_cast<size_t>(length)});
+    });
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& FieldLabels::KnownIds() {
+  static const std::vector<std::string_view> ids = {
+      "vendor",       "price",    "ships_from", "ships_to", "city",   "district",
+      "stash_type",   "stock",    "weight",     "quantity", "rating", "sales",
+      "member_since", "category", "payment",    "escrow",   "title"};
+  return ids;
+}
+
+std::string FieldLabels::Fold(std::string_view text) {
+  text = text.substr(0, 4096);
+  std::string out;
+  out.reserve(text.size());
+  bool space = false;
+  auto keep = [&](UChar32 c) {
+    if (u_isUWhiteSpace(c)) {
+      space = space || !out.empty();
+    } else if (u_charType(c) != U_FORMAT_CHAR) {  // zero-width characters, soft hyphens
+      if (space)
+        out.push_back(' ');
+      space = false;
+      char utf8[U8_MAX_LENGTH];
+      int32_t n = 0;
+      U8_APPEND_UNSAFE(utf8, n, c);
+      out.append(utf8, static_cast<size_t>(n));
+    }
+  };
+  if (std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; })) {
+    for (char c : text)  // ASCII: folding is lower-casing, no need for ICU's UTF-16 round trip
+      keep(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    return RawLabel(out);
+  }
+  icu::UnicodeString folded = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  folded.foldCase(U_FOLD_CASE_DEFAULT);
+  for (int32_t i = 0; i < folded.length();) {
+    UChar32 c = folded.char32At(i);
+    i += U16_LENGTH(c);
+    keep(c);
+  }
+  return RawLabel(out);
+}
+
+std::string_view FieldLabels::Match(std::string_view label) const {
+  if (label.size() > kMaxLabelBytes || by_label_.empty())
+    return {};
+  std::string folded = Fold(label);
+  if (folded.empty())
+    return {};
+  if (auto it = by_label_.find(folded); it != by_label_.end())
+    return fields_[it->second].id;
+  if (folded.find(':') != std::string::npos)
+    return {};  // "Vendor: bob" is a line, not a label
+  // The longest known label the text starts with, ending where a letter or digit does not follow.
+  std::string_view best;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(folded.data());
+  auto length = static_cast<int32_t>(folded.size());
+  for (int32_t i = 0; i < length;) {
+    int32_t at = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (static_cast<size_t>(at) > longest_label_ + 1)
+      break;
+    if (at == 0 || (c >= 0 && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0)))
+      continue;
+    size_t end = static_cast<size_t>(at) - (folded[at - 1] == ' ' ? 1 : 0);
+    if (auto it = by_label_.find(std::string_view(folded).substr(0, end)); it != by_label_.end())
+      best = fields_[it->second].id;
+  }
+  return best;
+}
+
+Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& file) {
+  FieldLabels labels;
+  std::vector<std::string> errors;
+  auto error = [&](const YAML::Node& node, const std::string& message) {
+    int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    errors.push_back(file + ":" + (line > 0 ? std::to_string(line) + ":" : "") + " " + message);
+  };
+  auto check_keys = [&](const YAML::Node& map, std::string_view a, std::string_view b) {
+    for (const auto& entry : map) {
+      if (entry.first.Scalar() != a && entry.first.Scalar() != b)
+        error(entry.first, "unknown key `" + entry.first.Scalar() + "`");
+    }
+  };
+  struct Seen {
+    size_t field;
+    std::string lang;
+    int line;
+  };
+  std::map<std::string, Seen> seen;  // folded label -> first use
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml));
+    const YAML::Node fields = root.IsMap() ? root["fields"] : YAML::Node();
+    if (!root.IsMap() || !root["schema"] || root["schema"].as<std::string>("") != "1")
+      error(root.IsMap() && root["schema"] ? root["schema"] : root,
+            "`schema: 1` is missing or not 1");
+    if (root.IsMap())
+      check_keys(root, "schema", "fields");
+    if (root.IsMap() && (!fields || !fields.IsSequence()))
+      error(fields ? fields : root, "`fields` must be a list");
+    for (size_t f = 0; fields.IsSequence() && f < fields.size(); ++f) {
+      const YAML::Node field = fields[f];
+      const YAML::Node id = field.IsMap() ? field["id"] : YAML::Node();
+      const YAML::Node by_lang = field.IsMap() ? field["labels"] : YAML::Node();
+      const auto& known = FieldLabels::KnownIds();
+      if (field.IsMap())
+        check_keys(field, "id", "labels");
+      if (!id.IsScalar() || std::find(known.begin(), known.end(), id.Scalar()) == known.end()) {
+        error(id ? id : field, "unknown field id `" + (id.IsScalar() ? id.Scalar() : "") + "`");
+        continue;
+      }
+      if (!by_lang.IsMap()) {
+        error(by_lang ? by_lang : field, "`labels` must map languages to lists of labels");
+        continue;
+      }
+      size_t index = labels.fields_.size();
+      for (const FieldDefinition& other : labels.fields_) {
+        if (other.id == id.Scalar())
+          error(id, "field `" + id.Scalar() + "` is defined twice");
+      }
+      FieldDefinition& definition = labels.fields_.emplace_back(FieldDefinition{id.Scalar(), {}});
+      for (const auto& entry : by_lang) {
+        const std::string& lang = entry.first.Scalar();
+        if (kLanguages.count(lang) == 0)
+          error(entry.first, "unknown language `" + lang + "`");
+        std::vector<YAML::Node> items;
+        for (const auto& item : entry.second)  // a list, or one label written alone
+          items.push_back(item);
+        if (!entry.second.IsSequence())
+          items.assign(1, entry.second);
+        for (const YAML::Node& item : items) {
+          std::string folded = item.IsScalar() ? FieldLabels::Fold(item.Scalar()) : "";
+          auto [it, fresh] = seen.try_emplace(folded, Seen{index, lang, item.Mark().line + 1});
+          if (folded.empty() || folded.size() > kMaxLabelBytes) {
+            error(item, folded.empty() ? "empty label" : "label longer than 160 bytes");
+          } else if (it->second.field != index) {
+            error(item, "label `" + item.Scalar() + "` already names field `" +
+                            labels.fields_[it->second.field].id + "` (line " +
+                            std::to_string(it->second.line) + ")");
+          } else if (!fresh && it->second.lang == lang) {
+            error(item, "duplicate label `" + item.Scalar() + "`");
+          } else {  // a new label, or the same word in another language
+            definition.labels.push_back({item.Scalar(), lang});
+            labels.by_label_.emplace(folded, index);
+            labels.longest_label_ = std::max(labels.longest_label_, folded.size());
+          }
+        }
+      }
+      if (definition.labels.empty())
+        error(field, "field `" + definition.id + "` has no labels");
+    }
+  } catch (const YAML::Exception& e) {
+    errors.push_back(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  } catch (const std::exception& e) {
+    errors.push_back(file + ": " + e.what());
+  }
+  if (!errors.empty()) {
+    std::string message = errors.front();
+    for (size_t i = 1; i < errors.size() && i < 50; ++i)
+      message += "\n" + errors[i];
+    return InvalidArgument(message + (errors.size() > 50 ? "\n..." : ""));
+  }
+  return labels;
+}
+
+Result<FieldLabels> LoadFieldLabels(const std::filesystem::path& path) {
+  auto contents = ReadFile(path);
+  if (!contents.has_value())
+    return std::move(contents).error();
+  return ParseFieldLabels(*contents, path.string());
+}
+
+std::filesystem::path DefaultParseDataFile(std::string_view name) {
+  std::filesystem::path file = std::filesystem::path("parse") / std::string(name);
+  if (const char* env = std::getenv("DRAGNET_DATA"); env != nullptr && *env != '\0')
+    return std::filesystem::path(env) / file;
+#ifdef DRAGNET_SOURCE_DATA_DIR
+  std::error_code ec;
+  if (std::filesystem::is_directory(DRAGNET_SOURCE_DATA_DIR, ec))
+    return std::filesystem::path(DRAGNET_SOURCE_DATA_DIR) / file;
+#endif
+#ifdef DRAGNET_INSTALL_DATA_DIR
+  return std::filesystem::path(DRAGNET_INSTALL_DATA_DIR) / file;
+#else
+  return std::filesystem::path("data") / file;
+#endif
+}
+
+ExtractedFields ExtractFields(std::string_view html, const FieldLabels& labels) {
+  if (html.empty())
+    return {};
+  try {
+    Extractor extractor(labels);
+    htmlSAXHandler sax{};
+    sax.startElement = OnStart;
+    sax.endElement = OnEnd;
+    sax.characters = OnCharacters;
+    sax.cdataBlock = OnCharacters;
+    if (!ParseHtmlSax(html, sax, &extractor))
+      return {};
+    return extractor.Finish();
+  } catch (const std::exception&) {
+    return {};  // out of memory: nothing rather than a crash
+  }
+}
+
+}  // namespace dragnet::parse

@@ -1,0 +1,95 @@
+#pragma once
+// Listing fields (vendor, price, ships from, district, stash type...) read from any market's HTML
+// without per-site code: the labels that name a field in many languages come from
+// data/parse/labels.yaml, and the page's own layout pairs labels with values. Four layouts are
+// understood: label/value table rows, definition lists, "Label: value" lines, and tables whose
+// header row names the columns (price lists of dead-drop shops: one record per data row), with
+// the meaning the HTML Living Standard gives <th>, <thead>, <dt> and <dd> (sections 4.9, 4.4.9).
+// libxml2's HTML parser in SAX mode (html_sax.h): no tree, broken markup recovered.
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/result.h"
+
+namespace dragnet::parse {
+
+// One label of a field as the data file gives it.
+struct FieldLabel {
+  std::string text;  // as written ("Ships from", "Тип клада")
+  std::string lang;  // ISO 639-1 ("en", "ru", "kk")
+};
+
+struct FieldDefinition {
+  std::string id;  // one of FieldLabels::KnownIds()
+  std::vector<FieldLabel> labels;
+};
+
+// The labels of every field, folded for matching. Built by LoadFieldLabels.
+class FieldLabels {
+ public:
+  // The field ids the extractor knows: vendor, price, ships_from, ships_to, city, district,
+  // stash_type, stock, weight, quantity, rating, sales, member_since, category, payment,
+  // escrow, title.
+  static const std::vector<std::string_view>& KnownIds();
+
+  const std::vector<FieldDefinition>& fields() const { return fields_; }
+  size_t label_count() const { return by_label_.size(); }
+
+  // The id of the field `label` names, "" when none. Case-folded (ICU), white space collapsed,
+  // trailing ':' and white space trimmed; an exact label first, else the longest known label the
+  // text starts with, followed by a non-letter ("Ships from (country)", "Price, BTC").
+  std::string_view Match(std::string_view label) const;
+
+  // Folds `text` the way labels are compared: ICU full case folding, zero-width and other
+  // format characters dropped, white space collapsed, outer white space and trailing ':'
+  // trimmed.
+  static std::string Fold(std::string_view text);
+
+ private:
+  friend Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& file);
+  std::vector<FieldDefinition> fields_;
+  struct Hash : std::hash<std::string_view> {
+    using is_transparent = void;
+  };
+  // Folded label -> index in fields_; looked up by string_view without a copy.
+  std::unordered_map<std::string, size_t, Hash, std::equal_to<>> by_label_;
+  size_t longest_label_ = 0;  // bytes, folded
+};
+
+// Parses the YAML text of a labels file; errors are "file:line: message", one per line, for
+// unknown keys, unknown field ids or languages, empty labels, and a label given to two fields.
+Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& file);
+Result<FieldLabels> LoadFieldLabels(const std::filesystem::path& path);
+
+// A file of data/parse/: $DRAGNET_DATA/parse/NAME, else DRAGNET_SOURCE_DATA_DIR/parse/NAME when
+// that compile definition names a directory, else data/parse/NAME.
+std::filesystem::path DefaultParseDataFile(std::string_view name);
+inline std::filesystem::path DefaultFieldLabelsFile() {
+  return DefaultParseDataFile("labels.yaml");
+}
+
+struct Field {
+  std::string id;     // field id ("ships_from")
+  std::string label;  // the label as the page wrote it ("Versand aus")
+  std::string value;  // visible text, white space collapsed, at most kMaxFieldValueBytes
+  std::string link;   // href of the first link in the value ("/vendor/bob"), else ""
+};
+
+struct ExtractedFields {
+  std::vector<Field> fields;             // one per id, the first occurrence in the page
+  std::vector<std::vector<Field>> rows;  // records of header-row tables, in document order
+};
+
+inline constexpr size_t kMaxFieldValueBytes = 512;
+inline constexpr size_t kMaxFieldsPerPage = 1000;
+inline constexpr size_t kMaxRowsPerPage = 10000;
+
+// Never throws; hostile markup and invalid UTF-8 give partial or empty results.
+ExtractedFields ExtractFields(std::string_view html, const FieldLabels& labels);
+
+}  // namespace dragnet::parse

@@ -1,0 +1,284 @@
+// Page types by structure and words (see page_type.h).
+
+#include "parse/page_type.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <libxml/HTMLparser.h>
+#include <unicode/unistr.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/file.h"
+#include "parse/html_sax.h"
+
+namespace dragnet::parse {
+namespace {
+
+std::string Fold(std::string_view utf8) {
+  std::string out;
+  icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())))
+      .foldCase()
+      .toUTF8String(out);
+  return out;
+}
+
+// What one SAX pass over the page counts.
+struct Structure {
+  std::map<std::string, int> link_shapes;  // a link's path with digit runs as N -> links
+  int links = 0;
+  int password_inputs = 0;
+  int captcha = 0;  // elements whose id, class, name, src or alt says captcha
+  int h1 = 0;
+  int forms = 0;
+  std::map<std::string, int> classes;  // class attribute -> elements
+  static constexpr int kMaxLinks = 5000;
+};
+
+// "/listing/1042.html?x=1" -> "/listing/N.html"; "item?id=7" -> "item?id=N". Absolute links
+// keep their host, so links to other sites form their own shapes.
+std::string LinkShape(std::string_view href) {
+  std::string shape;
+  bool digits = false;
+  for (char c : href.substr(0, 200)) {
+    if (c >= '0' && c <= '9') {
+      if (!digits)
+        shape += 'N';
+      digits = true;
+      continue;
+    }
+    digits = false;
+    shape += c;
+  }
+  return shape;
+}
+
+bool Contains(std::string_view haystack, std::string_view needle) {
+  if (haystack.size() < needle.size())
+    return false;
+  std::string lower(haystack);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower.find(needle) != std::string::npos;
+}
+
+Structure& Of(void* user) {
+  auto* ctxt = static_cast<htmlParserCtxtPtr>(user);
+  return *static_cast<Structure*>(ctxt->_private);
+}
+
+void OnStart(void* user, const xmlChar* name, const xmlChar** attributes) {
+  Structure& s = Of(user);
+  const char* tag = reinterpret_cast<const char*>(name);
+  bool a = std::strcmp(tag, "a") == 0;
+  bool input = std::strcmp(tag, "input") == 0;
+  if (std::strcmp(tag, "h1") == 0)
+    ++s.h1;
+  if (std::strcmp(tag, "form") == 0)
+    ++s.forms;
+  if (attributes == nullptr)
+    return;
+  for (size_t i = 0; attributes[i] != nullptr; i += 2) {
+    const char* key = reinterpret_cast<const char*>(attributes[i]);
+    const char* raw = reinterpret_cast<const char*>(attributes[i + 1]);
+    std::string_view value = raw == nullptr ? std::string_view() : std::string_view(raw);
+    if (a && std::strcmp(key, "href") == 0 && s.links < Structure::kMaxLinks) {
+      ++s.links;
+      if (!value.empty() && value[0] != '#' && !value.starts_with("javascript:"))
+        ++s.link_shapes[LinkShape(value)];
+    }
+    if (input && std::strcmp(key, "type") == 0 && Contains(value, "password"))
+      ++s.password_inputs;
+    bool names_it = std::strcmp(key, "id") == 0 || std::strcmp(key, "class") == 0 ||
+                    std::strcmp(key, "name") == 0 || std::strcmp(key, "src") == 0 ||
+                    std::strcmp(key, "alt") == 0;
+    if (names_it && Contains(value, "captcha"))
+      ++s.captcha;
+    if (std::strcmp(key, "class") == 0 && !value.empty() && s.classes.size() < 2000)
+      ++s.classes[std::string(value.substr(0, 64))];
+  }
+}
+
+// Prices written on the page: currency signs and codes next to digits, counted roughly.
+int CountPrices(std::string_view folded) {
+  static constexpr std::string_view kMarkers[] = {"$",   "€",   "£",   "₽", "₴",   "₸",
+                                                  "usd", "eur", "btc", "xmr", "руб", "грн"};
+  int count = 0;
+  for (std::string_view marker : kMarkers) {
+    for (size_t at = folded.find(marker); at != std::string_view::npos && count < 1000;
+         at = folded.find(marker, at + marker.size())) {
+      // An amount right before or after it ("85 usd", "$85", "3 200 ₽"), a space allowed.
+      auto digit = [&](size_t i) {
+        return i < folded.size() && folded[i] >= '0' && folded[i] <= '9';
+      };
+      size_t after = at + marker.size();
+      bool before_digit =
+          (at >= 1 && digit(at - 1)) || (at >= 2 && folded[at - 1] == ' ' && digit(at - 2));
+      bool after_digit =
+          digit(after) || (after + 1 < folded.size() && folded[after] == ' ' && digit(after + 1));
+      if (before_digit || after_digit)
+        ++count;
+    }
+  }
+  return count;
+}
+
+}  // namespace
+
+Result<PageTypeVocabulary> LoadPageTypeVocabulary(const std::filesystem::path& path) {
+  DRAGNET_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  const std::string file = path.string();
+  auto at = [&](const YAML::Node& node) {
+    return file + ":" + std::to_string(node.Mark().line + 1) + ": ";
+  };
+  PageTypeVocabulary vocabulary;
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root.IsMap() || root["schema"].as<std::string>("") != "1")
+      return InvalidArgument(file + ":1: expected a mapping with `schema: 1`");
+    if (!root["types"].IsMap())
+      return InvalidArgument(at(root) + "`types` must map page types to their words");
+    for (const auto& entry : root["types"]) {
+      std::string type = entry.first.as<std::string>();
+      if (std::find_if(std::begin(kPageTypes), std::end(kPageTypes),
+                       [&](const char* known) { return type == known; }) == std::end(kPageTypes))
+        return InvalidArgument(at(entry.first) + "unknown page type `" + type + "`");
+      PageTypeVocabulary::Words words;
+      words.max = entry.second["max"].as<int>(3);
+      if (!entry.second["words"].IsSequence())
+        return InvalidArgument(at(entry.second) + "`words` must be a list");
+      for (const YAML::Node& word : entry.second["words"]) {
+        std::string w = word.as<std::string>("");
+        if (w.empty())
+          return InvalidArgument(at(word) + "an empty word");
+        words.folded.push_back(Fold(w));
+      }
+      vocabulary.types[type] = std::move(words);
+    }
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  return vocabulary;
+}
+
+PageType ClassifyPage(std::string_view html, std::string_view text, std::string_view url,
+                      const PageTypeVocabulary& vocabulary) {
+  Structure s;
+  htmlSAXHandler sax{};
+  sax.startElement = OnStart;
+  ParseHtmlSax(html, sax, &s);
+  // Words are looked for in the first 64 KiB of the text: enough for any page's furniture.
+  std::string folded = Fold(text.substr(0, std::min<size_t>(text.size(), 64 * 1024)));
+  std::string folded_url = Fold(url);
+
+  std::map<std::string, double> score;
+  std::map<std::string, std::vector<std::string>> why;
+  auto add = [&](const char* type, double points, std::string reason) {
+    score[type] += points;
+    why[type].push_back(std::move(reason));
+  };
+  for (const auto& [type, words] : vocabulary.types) {
+    int found = 0;
+    for (const std::string& w : words.folded) {
+      if (found < words.max && folded.find(w) != std::string::npos) {
+        ++found;
+        add(type.c_str(), 1, "word: " + w);
+      }
+    }
+  }
+  // The largest family of links to pages of one shape: a list of items.
+  int family = 0;
+  std::string family_shape;
+  for (const auto& [shape, n] : s.link_shapes) {
+    // Menus of categories are on every page of a market; the items a page lists are not.
+    std::string lower = Fold(shape);
+    if (lower.find("categor") != std::string::npos || lower.find("/c/") != std::string::npos ||
+        lower.find("cat=") != std::string::npos)
+      continue;
+    if (n > family) {
+      family = n;
+      family_shape = shape;
+    }
+  }
+  int prices = CountPrices(folded);
+  // Blocks of a class that names posts, repeated: the messages of a thread.
+  int repeated_class = 0;
+  std::string repeated_name;
+  for (const auto& [name, n] : s.classes) {
+    if (n > repeated_class && (Contains(name, "post") || Contains(name, "reply") ||
+                               Contains(name, "message") || Contains(name, "comment"))) {
+      repeated_class = n;
+      repeated_name = name;
+    }
+  }
+  bool pgp_block = folded.find("begin pgp public key block") != std::string::npos;
+
+  if (s.password_inputs > 0)
+    add("login", 3, "a password field");
+  if (s.captcha > 0)
+    add("login", 2, "a captcha");
+  if (pgp_block)
+    add("vendor", 2, "a PGP public key block");
+  if (family >= 8)
+    add("category", 3, std::to_string(family) + " links to pages like " + family_shape);
+  else if (family >= 5)
+    add("category", 2, std::to_string(family) + " links to pages like " + family_shape);
+  for (const char* marker : {"/category", "/search", "?q=", "/c/", "categor"}) {
+    if (folded_url.find(marker) != std::string::npos) {
+      add("category", family >= 1 ? 2 : 1, std::string("URL: ") + marker);
+      break;
+    }
+  }
+  for (const char* marker : {"thread", "topic", "viewtopic", "showthread", "/t/"}) {
+    if (folded_url.find(marker) != std::string::npos) {
+      add("forum_thread", 2, std::string("URL: ") + marker);
+      break;
+    }
+  }
+  if (repeated_class >= 2)
+    add("forum_thread", 2,
+        std::to_string(repeated_class) + " repeated blocks of class " + repeated_name);
+  for (const char* marker : {"/vendor", "/user", "/u/", "/profile", "/seller", "/shop/"}) {
+    if (folded_url.find(marker) != std::string::npos) {
+      add("vendor", 1, std::string("URL: ") + marker);
+      break;
+    }
+  }
+  if (prices >= 1 && family < 5) {
+    add("listing", 2, std::to_string(prices) + " prices and no list of items");
+    if (s.h1 == 1)
+      add("listing", 1, "one main heading");
+  }
+  for (const char* marker : {"/listing", "/item", "/product", "/tovar", "/offer", "/p/"}) {
+    if (folded_url.find(marker) != std::string::npos) {
+      add("listing", 1, std::string("URL: ") + marker);
+      break;
+    }
+  }
+  // A login wall has little else: many links or prices mean a page with a login box in a corner.
+  if (score.count("login") != 0 && (family >= 8 || prices >= 3))
+    score["login"] -= 2;
+
+  PageType out;
+  out.type = "other";
+  double best = 0, total = 0;
+  for (const auto& [type, points] : score) {
+    total += std::max(0.0, points);
+    if (points > best) {
+      best = points;
+      out.type = type;
+    }
+  }
+  if (best < 2) {
+    out.type = "other";
+    out.confidence = 0.5;
+    out.reasons = {"no page type scored 2 or more"};
+    return out;
+  }
+  out.confidence =
+      std::min(0.99, 0.5 + 0.5 * best / std::max(total, 1.0) * std::min(best, 5.0) / 5);
+  out.reasons = why[out.type];
+  return out;
+}
+
+}  // namespace dragnet::parse
