@@ -27,6 +27,7 @@ struct TruthPage {
   std::set<std::string> invalid;
   std::string unit;  // "g" or "unit"
   double usd_per_unit[2] = {0, 0};
+  std::map<std::string, std::string> fields;  // listing field id -> value as written
 };
 
 struct Counts {
@@ -104,6 +105,9 @@ Result<std::map<std::string, TruthPage>> LoadTruth(const fs::path& file) {
       if (j.contains("invalid_selectors"))
         for (const auto& s : j["invalid_selectors"])
           t.invalid.insert(NormaliseSelector(s.at("kind"), s.at("value")));
+      if (j.contains("fields"))
+        for (const auto& [id, value] : j["fields"].items())
+          t.fields[id] = value.get<std::string>();
       if (j.contains("unit")) {
         t.unit = j["unit"] == "g" ? "g" : "unit";
         t.usd_per_unit[0] = j.at("usd_per_unit").at(0).get<double>();
@@ -137,6 +141,7 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
 
   // The parse stage's page type of each document, when `dragnet parse --store` has run.
   std::map<int64_t, std::string> page_types;
+  std::map<int64_t, std::map<std::string, std::string>> fields_found;  // document -> field -> value
   for (int64_t after = 0;;) {
     auto page = store->AnalysedDocuments("parse", after, 5000);
     if (!page.has_value() || page->empty())
@@ -144,9 +149,13 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
     for (const store::AnalysedDocument& d : *page) {
       after = d.document_id;
       page_types[d.document_id] = d.category;
+      for (const store::Finding& f : d.findings)
+        if (f.kind.rfind("field:", 0) == 0)
+          fields_found[d.document_id][f.kind.substr(6)] = f.key;
     }
   }
   std::map<std::string, Counts> per_page_type;
+  std::map<std::string, Counts> per_field;  // scored on the fields the truth names
   uint64_t typed = 0, typed_ok = 0;
   Counts substances, classes, selectors;
   std::map<std::string, Counts> per_kind, per_category;
@@ -236,6 +245,20 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
           ++per_page_type[found->second].fp;
         }
       }
+      if (!t.fields.empty() && page_types.count(d.document_id) != 0) {
+        const auto& found = fields_found[d.document_id];
+        for (const auto& [id, value] : t.fields) {
+          auto f = found.find(id);
+          if (f == found.end()) {
+            ++per_field[id].fn;
+          } else if (f->second == value) {
+            ++per_field[id].tp;
+          } else {  // a wrong value counts as extra and as missed
+            ++per_field[id].fp;
+            ++per_field[id].fn;
+          }
+        }
+      }
       if (!t.unit.empty() && t.usd_per_unit[epoch] > 0) {
         ++priced;
         if (price && std::fabs(*price - t.usd_per_unit[epoch]) <=
@@ -289,6 +312,15 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
     page_macro += c.F1();
     ++page_type_count;
   }
+  Counts fields_total;
+  for (const auto& [id, c] : per_field) {
+    row("  field " + id, c);
+    fields_total.tp += c.tp;
+    fields_total.fp += c.fp;
+    fields_total.fn += c.fn;
+  }
+  if (!per_field.empty())
+    row("fields (parse)", fields_total);
   if (typed > 0)
     std::printf("page types (dragnet parse): accuracy %.3f over %llu documents, macro-F1 %.3f\n",
                 double(typed_ok) / double(typed), static_cast<unsigned long long>(typed),
@@ -332,6 +364,11 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
                                                          {"classes", classes.F1()},
                                                          {"selectors", selectors.F1()},
                                                          {"category macro", macro}};
+    // The parse stage's measures count once it has run.
+    if (typed > 0)
+      gates.emplace_back("page type macro", page_macro / std::max(page_type_count, 1));
+    if (!per_field.empty())
+      gates.emplace_back("fields", fields_total.F1());
     bool failed = false;
     for (const auto& [name, f1] : gates) {
       if (f1 < args.min_f1) {
@@ -360,7 +397,8 @@ void RegisterEvalE2eCommand(CLI::App& eval, GlobalOptions& options, ExitCode& ex
   cmd->add_option("--truth", args->truth, "The simulated web's directory (with truth/)")
       ->required();
   cmd->add_option("--min-f1", args->min_f1,
-                  "Exit 1 when substances, classes, selectors or category macro-F1 fall below")
+                  "Exit 1 when an F1 (substances, classes, selectors, categories, page types, "
+                  "fields) is below")
       ->default_val(0);
   cmd->add_option("--price-tolerance", args->price_tolerance,
                   "Relative error allowed on the price per gram or unit")

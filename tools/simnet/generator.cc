@@ -161,7 +161,8 @@ struct Truth {
   std::vector<SelectorRef> invalid;  // planted look-alikes that must not be reported
   int actor = -1;
   std::string account;
-  std::string unit;  // g, pill, blotter: the unit of usd_per_unit
+  std::map<std::string, std::string> fields;  // listing fields as the page labels them
+  std::string unit;                           // g, pill, blotter: the unit of usd_per_unit
   double usd_per_unit[kEpochs] = {0, 0};
 };
 
@@ -497,6 +498,8 @@ class Builder {
       j["actor"] = "actor-" + std::to_string(t.actor);
       j["account"] = t.account;
     }
+    if (!t.fields.empty())
+      j["fields"] = t.fields;
     if (!t.unit.empty()) {
       j["unit"] = t.unit;
       j["usd_per_unit"] = {std::round(t.usd_per_unit[0] * 100) / 100,
@@ -599,7 +602,15 @@ class Builder {
                    "</p></div>\n</body></html>\n";
               return h;
             },
-            ListingTruth(p, a, account.at(a.id), index));
+            [&] {
+              Truth t = ListingTruth(p, a, account.at(a.id), index);
+              t.fields = {{"vendor", account.at(a.id)},
+                          {"ships_from", a.id % 3 == 0   ? "Netherlands"
+                                         : a.id % 3 == 1 ? "Germany"
+                                                         : "United Kingdom"},
+                          {"ships_to", "Worldwide"}};
+              return t;
+            }());
       } else {
         auto it = world_.non_drug.begin();
         std::advance(it, static_cast<long>(static_cast<size_t>(i / 5) % world_.non_drug.size()));
@@ -763,7 +774,13 @@ class Builder {
                  "</div></div>\n</body></html>\n";
             return h;
           },
-          ListingTruth(p, a, account.at(a.id), index));
+          [&] {
+            Truth t = ListingTruth(p, a, account.at(a.id), index);
+            t.fields = {{"vendor", account.at(a.id)},
+                        {"ships_from", a.id % 2 == 0 ? "EU" : "USA"},
+                        {"ships_to", "EU, UK"}};
+            return t;
+          }());
     }
     for (int v : vendors) {
       Actor& a = actors_[static_cast<size_t>(v)];
@@ -840,6 +857,7 @@ class Builder {
         std::string stash = rng_.Pick(world_.stash_types);
         std::string description = rng_.Pick(world_.descriptions.at("ru"));
         Truth t = ListingTruth(p, owner, shop_account, index);
+        t.fields = {{"city", city.name}};
         t.selectors.push_back({"telegram", bot});
         Page(
             site, path,
