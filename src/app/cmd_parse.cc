@@ -16,6 +16,7 @@
 #include "core/progress.h"
 #include "parse/fields.h"
 #include "parse/html_text.h"
+#include "parse/language.h"
 #include "parse/near_duplicate.h"
 #include "parse/page_type.h"
 
@@ -57,6 +58,7 @@ struct PageParse {
   parse::ExtractedFields fields;
   uint64_t simhash = 0;
   std::string title;
+  parse::LanguageGuess language;
 };
 
 PageParse ParseHtmlPage(std::string_view html, std::string_view url, const ParseTools& tools) {
@@ -66,6 +68,7 @@ PageParse ParseHtmlPage(std::string_view html, std::string_view url, const Parse
   out.type = parse::ClassifyPage(html, text.text, url, tools.vocabulary);
   out.fields = parse::ExtractFields(html, tools.labels);
   out.simhash = parse::SimHash(text.text);
+  out.language = parse::DetectLanguage(text.text);
   return out;
 }
 
@@ -113,6 +116,14 @@ void AppendParseJson(const std::string& id, const PageParse& p, JsonWriter& w) {
   }
   w.EndArray();
   w.Field("simhash", Hex64(p.simhash));
+  w.Field("language", p.language.language);
+  w.Key("scripts");
+  w.BeginObject();
+  for (const parse::ScriptShare& share : p.language.scripts)
+    w.FieldDouble(share.script, share.share);
+  w.EndObject();
+  w.Key("mixed_scripts");
+  w.Bool(p.language.mixed_scripts);
   w.EndObject();
 }
 
@@ -214,6 +225,8 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
         auto message = RecordText(record->type, doc.content_type, record->block);
         parsed.type = {"messenger_post", 0.99, {"a message of a messenger channel"}};
         parsed.simhash = message ? parse::SimHash(*message) : 0;
+        if (message)
+          parsed.language = parse::DetectLanguage(*message);
         text = message.has_value();
       } else if (payload && (content_type.find("html") != std::string::npos ||
                              LooksLikeHtml(doc.uri, *payload))) {
@@ -251,6 +264,16 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
           w.Field(f.id, f.value);
         w.EndObject();
         analysis.findings.push_back(std::move(row));
+      }
+      if (!parsed.language.language.empty()) {
+        store::Finding language = MakeParseFinding("language", parsed.language.language);
+        language.confidence = parsed.language.percent / 100.0;
+        analysis.findings.push_back(std::move(language));
+      }
+      for (const parse::ScriptShare& share : parsed.language.scripts) {
+        store::Finding script = MakeParseFinding("script", share.script);
+        script.value = share.share;
+        analysis.findings.push_back(std::move(script));
       }
       if (text && parsed.simhash != 0) {
         analysis.findings.push_back(MakeParseFinding("simhash", Hex64(parsed.simhash)));
