@@ -21,6 +21,7 @@
 #include "core/file.h"
 #include "core/json_writer.h"
 #include "core/progress.h"
+#include "identify/category_model.h"
 #include "identify/identifier.h"
 #include "identify/selectors/image.h"
 #include "identify/selectors/selectors.h"
@@ -41,8 +42,49 @@ struct IdentifyOptions {
   bool no_cache = false;
   bool store = false;  // identify what the store holds instead of inputs
   bool no_selectors = false;
-  std::string region;  // for national phone numbers; "" = inferred per document
+  std::string region;          // for national phone numbers; "" = inferred per document
+  std::string category_model;  // a unit's fastText model (dragnet train); "" = the default
 };
+
+// The category model that takes over from the rules: --category-model, else
+// $DRAGNET_CATEGORY_MODEL, else category.bin beside the database when `dragnet train` wrote
+// one there. Returns nullptr when there is none; `key` gets a fingerprint of the model file.
+Result<std::unique_ptr<identify::CategoryModel>> LoadCategoryModelFor(const IdentifyOptions& o,
+                                                                      const GlobalOptions& global,
+                                                                      std::string* key) {
+  std::filesystem::path path = o.category_model;
+  if (path.empty()) {
+    if (const char* env = std::getenv("DRAGNET_CATEGORY_MODEL"); env != nullptr && *env != '\0')
+      path = env;
+  }
+  if (path.empty()) {
+    std::filesystem::path beside = DatabasePath(global).parent_path() / "category.bin";
+    std::error_code ec;
+    if (!std::filesystem::exists(beside, ec))
+      return std::unique_ptr<identify::CategoryModel>();
+    path = beside;
+  }
+  DRAGNET_ASSIGN_OR_RETURN(identify::CategoryModel model, identify::CategoryModel::Load(path));
+  if (key != nullptr) {
+    DRAGNET_ASSIGN_OR_RETURN(std::string digest, Sha256File(path));
+    *key = "+model/" + digest.substr(0, 16);
+  }
+  return std::make_unique<identify::CategoryModel>(std::move(model));
+}
+
+// A unit's model decides the category when it is confident; the rules decide otherwise. A model
+// trained on a few hundred rows of one market is sure of its majority class too often to take
+// over below this.
+constexpr double kModelTakesOver = 0.7;
+// A unit's model decides the category when it is confident; the rules decide otherwise.
+void ApplyCategoryModel(const identify::CategoryModel* model, std::string_view text,
+                        identify::Identification& result) {
+  if (model == nullptr)
+    return;
+  auto predictions = model->Predict(text, 1);
+  if (!predictions.empty() && predictions[0].probability >= kModelTakesOver)
+    result.category = predictions[0].category;
+}
 
 // The shared analyzer and this thread's session on it.
 struct IdentifyTools {
@@ -107,6 +149,7 @@ void AnalyzeImageRecord(std::string_view bytes, const identify::SelectorOptions&
 
 class Runner {
  public:
+  void set_model(const identify::CategoryModel* model) { model_ = model; }
   Runner(const identify::Identifier& identifier, identify::IdentifierSession& session,
          const IdentifyOptions& options, bool quiet)
       : identifier_(identifier),
@@ -161,6 +204,7 @@ class Runner {
       analysed = identify::FindSelectorsAndMask(text, selector_options_, selectors_, masked_);
     }
     DRAGNET_RETURN_IF_ERROR(session_.Identify(analysed, options_.date, result_));
+    ApplyCategoryModel(model_, text, result_);
     ++documents_;
     bytes_ += text.size();
     if (options_.format == "table") {
@@ -366,6 +410,7 @@ class Runner {
  private:
   const identify::Identifier& identifier_;
   identify::IdentifierSession& session_;
+  const identify::CategoryModel* model_ = nullptr;  // a unit's model, when it takes over
   const IdentifyOptions& options_;
   Progress progress_;
   identify::Identification result_;
@@ -386,7 +431,13 @@ int RunIdentify(const GlobalOptions& global, const IdentifyOptions& options) {
   }
   auto& identifier = tools->identifier;
   auto& session = tools->session;
+  auto model = LoadCategoryModelFor(options, global, nullptr);
+  if (!model.has_value()) {
+    PrintError(model.error().message());
+    return 1;
+  }
   Runner runner(*identifier, *session, options, global.quiet);
+  runner.set_model(model->get());
   std::vector<std::string> inputs = options.inputs;
   if (inputs.empty())
     inputs.push_back("-");
@@ -494,9 +545,16 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
   auto& session = tools->session;
   const std::string analyzer(identify::kIdentifierName);
   // The selectors analyzer's version is part of the key: a newer one re-analyses too.
+  // A unit's category model, when there is one, is part of the key: a new model re-analyses.
+  std::string model_key;
+  auto model = LoadCategoryModelFor(options, global, &model_key);
+  if (!model.has_value()) {
+    PrintError(model.error().message());
+    return 1;
+  }
   const std::string key = analyzer + "/" + std::to_string(identify::kIdentifierVersion) + "/" +
                           identifier->lexicon().content_hash.substr(0, 16) + "+selectors/" +
-                          std::to_string(identify::kSelectorsAnalyzerVersion);
+                          std::to_string(identify::kSelectorsAnalyzerVersion) + model_key;
   identify::SelectorOptions selector_options;
   selector_options.region = options.region;
   identify::SelectorFindings selectors;
@@ -543,6 +601,7 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
         PrintError(status.error().message());
         return 1;
       }
+      ApplyCategoryModel(model->get(), *text, result);
       store::Analysis analysis = ToAnalysis(*identifier, result, *text, doc.document_id, key);
       if (image_bytes) {
         AnalyzeImageRecord(*image_bytes, selector_options, image);
@@ -966,6 +1025,10 @@ void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& e
                    "Region (ISO 3166 code, e.g. RU, KZ, DE) of phone numbers written without a "
                    "country code (default: inferred from each document's letters and currencies)")
       ->type_name("CC");
+  identify->add_option("--category-model", identify_options->category_model,
+                       "A fastText category model from `dragnet train` that decides the category "
+                       "when confident (default: $DRAGNET_CATEGORY_MODEL, else category.bin "
+                       "beside the database when it exists)");
   identify->add_flag("--store", identify_options->store,
                      "Identify every document in the store not yet identified by this version "
                      "and lexicon, reading it from the archive; findings are saved in the store");
@@ -984,6 +1047,7 @@ void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& e
   auto eval_options = std::make_shared<EvalOptions>();
   RegisterEvalSelectorsCommand(*eval, exit_code);
   RegisterEvalE2eCommand(*eval, options, exit_code);
+  RegisterTrainCommands(app, *eval, options, exit_code);
   CLI::App* eval_identify = eval->add_subcommand(
       "identify", "Precision, recall and F1 of substance classes and drug/non-drug on a CSV");
   eval_identify->add_option("--labels", eval_options->labels, "Labelled CSV file")

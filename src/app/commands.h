@@ -42,6 +42,9 @@ void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& e
 void RegisterEvalSelectorsCommand(CLI::App& eval, ExitCode& exit_code);
 // `dragnet eval e2e`: the store against a simulated web's ground truth.
 void RegisterEvalE2eCommand(CLI::App& eval, GlobalOptions& options, ExitCode& exit_code);
+// `dragnet train` and `dragnet eval classify`: a unit's own fastText category model.
+void RegisterTrainCommands(CLI::App& app, CLI::App& eval, GlobalOptions& options,
+                           ExitCode& exit_code);
 // `dragnet parse`: page types, listing fields, near-duplicates.
 void RegisterParseCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 // `dragnet simnet generate|serve` and `dragnet demo`.
