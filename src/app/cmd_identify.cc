@@ -622,12 +622,7 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
       ++analysed;
       bytes += text->size();
     }
-    std::string now = FormatW3c(clock.Now(), 3);
-    Status stored = store->InTransaction([&]() -> Status {
-      for (const auto& analysis : analyses)
-        DRAGNET_RETURN_IF_ERROR(store->PutAnalysis(analysis, now));
-      return Status::Ok();
-    });
+    Status stored = PutAnalyses(*store, analyses, FormatW3c(clock.Now(), 3));
     if (!stored.ok()) {
       PrintError(stored.error().message());
       return 1;
@@ -635,14 +630,10 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
     progress.Update(analysed, bytes);
   }
   progress.Finish(analysed, bytes);
-  store::AuditEntry audit;
-  audit.at = FormatW3c(clock.Now(), 3);
-  audit.actor = global.operator_name.empty() ? UserName() : global.operator_name;
-  audit.action = "identify";
-  audit.target = std::to_string(analysed) + " documents with " + key;
-  audit.reason = global.case_id.empty() ? "" : "case " + global.case_id;
-  if (auto appended = store->AppendAudit(audit); !appended.has_value()) {
-    PrintError(appended.error().message());
+  if (Status audited = AuditAnalysis(*store, global.operator_name, global.case_id, "identify",
+                                     analysed, key, FormatW3c(clock.Now(), 3));
+      !audited.ok()) {
+    PrintError(audited.error().message());
     return 1;
   }
   std::printf("identified %llu documents (%s)%s\n", static_cast<unsigned long long>(analysed),
@@ -741,19 +732,6 @@ struct Counts {
   }
 };
 
-std::vector<std::string> SplitComma(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    size_t comma = text.find(',', start);
-    out.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 int RunEvalIdentify(const EvalOptions& options) {
   auto data = ReadFile(options.labels);
   if (!data.has_value()) {
@@ -794,7 +772,7 @@ int RunEvalIdentify(const EvalOptions& options) {
     return 1;
   }
   std::vector<size_t> label_indexes;
-  for (const auto& name : SplitComma(options.label_column)) {
+  for (const auto& name : SplitCommas(options.label_column)) {
     auto index = find_column(name);
     if (!index) {
       PrintError(options.labels + ":1: no column `" + name + "`");

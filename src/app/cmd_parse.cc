@@ -288,12 +288,7 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
       ++analysed;
       bytes += record->block.size();
     }
-    std::string now = FormatW3c(clock.Now(), 3);
-    Status stored = store->InTransaction([&]() -> Status {
-      for (const auto& analysis : analyses)
-        DRAGNET_RETURN_IF_ERROR(store->PutAnalysis(analysis, now));
-      return Status::Ok();
-    });
+    Status stored = PutAnalyses(*store, analyses, FormatW3c(clock.Now(), 3));
     if (!stored.ok()) {
       PrintError(stored.error().message());
       return 1;
@@ -301,14 +296,10 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
     progress.Update(analysed, bytes);
   }
   progress.Finish(analysed, bytes);
-  store::AuditEntry audit;
-  audit.at = FormatW3c(clock.Now(), 3);
-  audit.actor = global.operator_name.empty() ? UserName() : global.operator_name;
-  audit.action = "parse";
-  audit.target = std::to_string(analysed) + " documents with " + tools.key;
-  audit.reason = global.case_id.empty() ? "" : "case " + global.case_id;
-  if (auto appended = store->AppendAudit(audit); !appended.has_value()) {
-    PrintError(appended.error().message());
+  if (Status audited = AuditAnalysis(*store, global.operator_name, global.case_id, "parse",
+                                     analysed, tools.key, FormatW3c(clock.Now(), 3));
+      !audited.ok()) {
+    PrintError(audited.error().message());
     return 1;
   }
   std::printf("parsed %llu documents (%s), %llu near-duplicates of an earlier one%s\n",

@@ -131,19 +131,6 @@ std::optional<std::string> CategoryOf(const CategoryMap* map, const std::string&
   return category;
 }
 
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    size_t comma = text.find(',', start);
-    out.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 struct LabelledData {
   std::vector<identify::TrainExample> examples;
   std::map<std::string, int64_t> skipped;  // labels that map to no category -> rows

@@ -26,4 +26,7 @@ class CsvReader {
   bool unterminated_ = false;
 };
 
+// "cat,subcat" -> {"cat", "subcat"}: the column lists of --label-column options.
+std::vector<std::string> SplitCommas(std::string_view text);
+
 }  // namespace dragnet::app

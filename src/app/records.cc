@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include "core/file.h"
 #include "parse/html_text.h"
 
 namespace dragnet::app {
@@ -142,6 +143,30 @@ Result<StoredRecord> StoredRecordReader::Read(const store::DocumentToAnalyze& do
   if (!block.has_value())
     return fail();
   return StoredRecord{reader->header().type, std::move(*block)};
+}
+
+Status PutAnalyses(store::Store& store, const std::vector<store::Analysis>& analyses,
+                   const std::string& analyzed_at) {
+  return store.InTransaction([&]() -> Status {
+    for (const auto& analysis : analyses)
+      DRAGNET_RETURN_IF_ERROR(store.PutAnalysis(analysis, analyzed_at));
+    return Status::Ok();
+  });
+}
+
+Status AuditAnalysis(store::Store& store, const std::string& operator_name,
+                     const std::string& case_id, const std::string& action, uint64_t documents,
+                     const std::string& key, const std::string& at) {
+  store::AuditEntry audit;
+  audit.at = at;
+  audit.actor = operator_name.empty() ? UserName() : operator_name;
+  audit.action = action;
+  audit.target = std::to_string(documents) + " documents with " + key;
+  audit.reason = case_id.empty() ? "" : "case " + case_id;
+  auto appended = store.AppendAudit(audit);
+  if (!appended.has_value())
+    return appended.error();
+  return Status::Ok();
 }
 
 }  // namespace dragnet::app

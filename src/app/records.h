@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "archive/warc_reader.h"
 #include "core/result.h"
@@ -50,5 +51,15 @@ class StoredRecordReader {
   model::AnomalyLog anomalies_{100};
   std::map<std::string, std::unique_ptr<archive::WarcReader>> readers_;
 };
+
+// Saves one batch of analyses in one transaction (a stopped run resumes after the last batch).
+Status PutAnalyses(store::Store& store, const std::vector<store::Analysis>& analyses,
+                   const std::string& analyzed_at);
+
+// The audit entry of an analysing run: who ran `action` on how many documents, with which key,
+// for which case.
+Status AuditAnalysis(store::Store& store, const std::string& operator_name,
+                     const std::string& case_id, const std::string& action, uint64_t documents,
+                     const std::string& key, const std::string& at);
 
 }  // namespace dragnet::app

@@ -30,6 +30,15 @@ class IdentifierTest : public ::testing::Test {
     return identifier_->ToJson(result, text);
   }
 
+  // The substance ids found in `text`.
+  std::set<std::string> Ids(std::string_view text) {
+    std::set<std::string> out;
+    nlohmann::json json = Identify(text);
+    for (const auto& s : json["substances"])
+      out.insert(s["id"].get<std::string>());
+    return out;
+  }
+
   static Identifier* identifier_;
 };
 Identifier* IdentifierTest::identifier_ = nullptr;
@@ -61,34 +70,20 @@ TEST_F(IdentifierTest, AmbiguousWordsNeedContext) {
 // Everyday words beside a substance named outright describe it; they name a second drug only
 // with their own amount right after them.
 TEST_F(IdentifierTest, EverydayWordsBesideANamedSubstanceDescribeIt) {
-  auto ids = [&](std::string_view text) {
-    std::set<std::string> out;
-    nlohmann::json json = Identify(text);
-    for (const auto& s : json["substances"])
-      out.insert(s["id"].get<std::string>());
-    return out;
-  };
-  EXPECT_EQ(ids("heroin 1g, snow quality"), std::set<std::string>{"heroin"});
-  EXPECT_EQ(ids("snow white MDMA crystals 1g"), std::set<std::string>{"mdma"});
-  EXPECT_EQ(ids("heroin 1g, snow 2g"), (std::set<std::string>{"cocaine", "heroin"}));
-  EXPECT_EQ(ids("snow 1g 80$"), std::set<std::string>{"cocaine"});  // alone, the amount decides
+  EXPECT_EQ(Ids("heroin 1g, snow quality"), std::set<std::string>{"heroin"});
+  EXPECT_EQ(Ids("snow white MDMA crystals 1g"), std::set<std::string>{"mdma"});
+  EXPECT_EQ(Ids("heroin 1g, snow 2g"), (std::set<std::string>{"cocaine", "heroin"}));
+  EXPECT_EQ(Ids("snow 1g 80$"), std::set<std::string>{"cocaine"});  // alone, the amount decides
 }
 
 // A drug word glued into a user name names the account.
 TEST_F(IdentifierTest, DrugWordsInsideHandlesAreNotProducts) {
-  auto ids = [&](std::string_view text) {
-    std::set<std::string> out;
-    nlohmann::json json = Identify(text);
-    for (const auto& s : json["substances"])
-      out.insert(s["id"].get<std::string>());
-    return out;
-  };
-  EXPECT_EQ(ids("Vendor: coke_express. MDMA 1g"), std::set<std::string>{"mdma"});
-  EXPECT_EQ(ids("Vendor сирец24: MDMA 1g"), std::set<std::string>{"mdma"});
-  EXPECT_EQ(ids("coke 1g"), std::set<std::string>{"cocaine"});
-  EXPECT_EQ(ids("meth2g 100$"), std::set<std::string>{"methamphetamine"});
-  EXPECT_EQ(ids("MDMA84% 1g"), std::set<std::string>{"mdma"});
-  EXPECT_EQ(ids("Vendor coke.express: MDMA 1g"), std::set<std::string>{"mdma"});
+  EXPECT_EQ(Ids("Vendor: coke_express. MDMA 1g"), std::set<std::string>{"mdma"});
+  EXPECT_EQ(Ids("Vendor сирец24: MDMA 1g"), std::set<std::string>{"mdma"});
+  EXPECT_EQ(Ids("coke 1g"), std::set<std::string>{"cocaine"});
+  EXPECT_EQ(Ids("meth2g 100$"), std::set<std::string>{"methamphetamine"});
+  EXPECT_EQ(Ids("MDMA84% 1g"), std::set<std::string>{"mdma"});
+  EXPECT_EQ(Ids("Vendor coke.express: MDMA 1g"), std::set<std::string>{"mdma"});
 }
 
 // A class word beside a named substance describes it; alone it gives its class.

@@ -537,6 +537,17 @@ class Builder {
     return "<pre class=\"pgp\">" + a.pgp.armored + "</pre>\n";
   }
 
+  // A vendor profile shows the seller's armoured key, and the e-mail of its user id with it.
+  static Truth VendorTruth(const Actor& a, const std::string& account) {
+    Truth t;
+    t.page_type = "vendor";
+    t.actor = a.id;
+    t.account = account;
+    t.selectors.push_back({"pgp", a.pgp.fingerprint});
+    t.selectors.push_back({"email", a.handle + "@dnmx.example"});
+    return t;
+  }
+
   Truth ListingTruth(const Product& p, const Actor& a, const std::string& account, size_t listing) {
     Truth t;
     t.page_type = "listing";
@@ -670,12 +681,7 @@ class Builder {
     }
     for (int v : vendors) {
       Actor& a = actors_[static_cast<size_t>(v)];
-      Truth t;
-      t.page_type = "vendor";
-      t.actor = a.id;
-      t.account = account.at(v);
-      t.selectors.push_back({"pgp", a.pgp.fingerprint});
-      t.selectors.push_back({"email", a.handle + "@dnmx.example"});  // the key's user id
+      Truth t = VendorTruth(a, account.at(v));
       bool wickr = v % 2 == 1;
       if (wickr)
         t.selectors.push_back({"wickr", a.wickr});
@@ -784,12 +790,7 @@ class Builder {
     }
     for (int v : vendors) {
       Actor& a = actors_[static_cast<size_t>(v)];
-      Truth t;
-      t.page_type = "vendor";
-      t.actor = a.id;
-      t.account = account.at(v);
-      t.selectors.push_back({"pgp", a.pgp.fingerprint});
-      t.selectors.push_back({"email", a.handle + "@dnmx.example"});  // the key's user id
+      Truth t = VendorTruth(a, account.at(v));
       bool wallet = v % 3 == 0;
       if (wallet)
         t.selectors.push_back({"monero", a.xmr});
