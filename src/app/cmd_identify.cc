@@ -561,81 +561,49 @@ int RunIdentifyStore(const GlobalOptions& global, const IdentifyOptions& options
   std::string masked;
   ImageResult image;
   Progress progress("identify", global.quiet);
-  StoredRecordReader records;
   identify::Identification result;
-  int64_t after = 0;
-  uint64_t analysed = 0;
-  uint64_t unreadable = 0;
-  uint64_t bytes = 0;
-  const SystemClock clock;
-  for (;;) {
-    auto batch = store->DocumentsToAnalyze(analyzer, key, after, 256);
-    if (!batch.has_value()) {
-      PrintError(batch.error().message());
-      return 1;
-    }
-    if (batch->empty())
-      break;
-    std::vector<store::Analysis> analyses;
-    for (const auto& doc : *batch) {
-      after = doc.document_id;
-      auto record = records.Read(doc);
-      if (!record.has_value()) {
-        ++unreadable;
-        std::fprintf(stderr, "dragnet: %s\n", record.error().message().c_str());
-        continue;
-      }
-      std::optional<std::string> image_bytes;
-      std::optional<std::string> text = RecordText(record->type, doc.content_type, record->block);
-      if (!text) {
-        image_bytes = RecordImage(record->type, doc.content_type, record->block);
-        text = std::string();  // a record with no text: analysed, nothing found
-      }
-      // Prices are converted at the rates of the day the page was captured.
-      std::string date = doc.date.size() >= 10 ? doc.date.substr(0, 10) : "";
-      std::string_view readable = *text;
-      if (!image_bytes && !options.no_selectors) {
-        readable = identify::FindSelectorsAndMask(*text, selector_options, selectors, masked);
-      }
-      if (Status status = session->Identify(readable, date, result); !status.ok()) {
-        PrintError(status.error().message());
-        return 1;
-      }
-      ApplyCategoryModel(model->get(), *text, result);
-      store::Analysis analysis = ToAnalysis(*identifier, result, *text, doc.document_id, key);
-      if (image_bytes) {
-        AnalyzeImageRecord(*image_bytes, selector_options, image);
-        if (image.facts.phash || !image.facts.exif.empty() || image.facts.latitude ||
-            !image.facts.qr.empty()) {
-          store::Finding f = MakeFinding(
-              "image", image.facts.phash ? identify::PhashHex(*image.facts.phash) : "", "");
-          JsonWriter w(f.detail);
-          identify::AppendImageJson(image.facts, w);
-          f.confidence = 1;
-          analysis.findings.push_back(std::move(f));
+  auto run = AnalyseStoredDocuments(
+      *store, analyzer, key, "identify", global.operator_name, global.case_id, progress,
+      [&](const store::DocumentToAnalyze& doc, const StoredRecord& record,
+          store::Analysis& analysis) -> Result<uint64_t> {
+        std::optional<std::string> image_bytes;
+        std::optional<std::string> text = RecordText(record.type, doc.content_type, record.block);
+        if (!text) {
+          image_bytes = RecordImage(record.type, doc.content_type, record.block);
+          text = std::string();  // a record with no text: analysed, nothing found
         }
-        AddSelectorFindings(image.selectors, image.qr_text, analysis);
-      } else if (!options.no_selectors) {
-        AddSelectorFindings(selectors, *text, analysis);
-      }
-      analyses.push_back(std::move(analysis));
-      ++analysed;
-      bytes += text->size();
-    }
-    Status stored = PutAnalyses(*store, analyses, FormatW3c(clock.Now(), 3));
-    if (!stored.ok()) {
-      PrintError(stored.error().message());
-      return 1;
-    }
-    progress.Update(analysed, bytes);
-  }
-  progress.Finish(analysed, bytes);
-  if (Status audited = AuditAnalysis(*store, global.operator_name, global.case_id, "identify",
-                                     analysed, key, FormatW3c(clock.Now(), 3));
-      !audited.ok()) {
-    PrintError(audited.error().message());
+        // Prices are converted at the rates of the day the page was captured.
+        std::string date = doc.date.size() >= 10 ? doc.date.substr(0, 10) : "";
+        std::string_view readable = *text;
+        if (!image_bytes && !options.no_selectors) {
+          readable = identify::FindSelectorsAndMask(*text, selector_options, selectors, masked);
+        }
+        DRAGNET_RETURN_IF_ERROR(session->Identify(readable, date, result));
+        ApplyCategoryModel(model->get(), *text, result);
+        analysis = ToAnalysis(*identifier, result, *text, doc.document_id, key);
+        if (image_bytes) {
+          AnalyzeImageRecord(*image_bytes, selector_options, image);
+          if (image.facts.phash || !image.facts.exif.empty() || image.facts.latitude ||
+              !image.facts.qr.empty()) {
+            store::Finding f = MakeFinding(
+                "image", image.facts.phash ? identify::PhashHex(*image.facts.phash) : "", "");
+            JsonWriter w(f.detail);
+            identify::AppendImageJson(image.facts, w);
+            f.confidence = 1;
+            analysis.findings.push_back(std::move(f));
+          }
+          AddSelectorFindings(image.selectors, image.qr_text, analysis);
+        } else if (!options.no_selectors) {
+          AddSelectorFindings(selectors, *text, analysis);
+        }
+        return static_cast<uint64_t>(text->size());
+      });
+  if (!run.has_value()) {
+    PrintError(run.error().message());
     return 1;
   }
+  const uint64_t analysed = run->analysed;
+  const uint64_t unreadable = run->unreadable;
   std::printf("identified %llu documents (%s)%s\n", static_cast<unsigned long long>(analysed),
               key.c_str(),
               unreadable > 0 ? (", " + std::to_string(unreadable) + " unreadable").c_str() : "");

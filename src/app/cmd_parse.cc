@@ -192,116 +192,87 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
       }
     }
   }
-  StoredRecordReader records;
   Progress progress("parse", global.quiet);
-  uint64_t analysed = 0, bytes = 0, unreadable = 0, duplicates = 0;
-  const SystemClock clock;
-  for (int64_t after = 0;;) {
-    auto batch = store->DocumentsToAnalyze(kAnalyzer, tools.key, after, 256);
-    if (!batch.has_value()) {
-      PrintError(batch.error().message());
-      return 1;
-    }
-    if (batch->empty())
-      break;
-    std::vector<store::Analysis> analyses;
-    for (const auto& doc : *batch) {
-      after = doc.document_id;
-      auto record = records.Read(doc);
-      if (!record.has_value()) {
-        ++unreadable;
-        std::fprintf(stderr, "dragnet: %s\n", record.error().message().c_str());
-        continue;
-      }
-      store::Analysis analysis;
-      analysis.document_id = doc.document_id;
-      analysis.analyzer = kAnalyzer;
-      analysis.analyzer_key = tools.key;
-      std::string content_type = doc.content_type;
-      auto payload = RecordPayload(record->type, content_type, record->block);
-      PageParse parsed;
-      bool text = false;
-      if (doc.kind == "telegram_message") {
-        auto message = RecordText(record->type, doc.content_type, record->block);
-        parsed.type = {"messenger_post", 0.99, {"a message of a messenger channel"}};
-        parsed.simhash = message ? parse::SimHash(*message) : 0;
-        if (message)
-          parsed.language = parse::DetectLanguage(*message);
-        text = message.has_value();
-      } else if (payload && (content_type.find("html") != std::string::npos ||
-                             LooksLikeHtml(doc.uri, *payload))) {
-        parsed = ParseHtmlPage(*payload, doc.uri, tools);
-        text = true;
-      } else {
-        parsed.type = {"other", 0.99, {"not a page of text"}};
-      }
-      analysis.category = parsed.type.type;
-      store::Finding type = MakeParseFinding("page_type", parsed.type.type);
-      type.confidence = parsed.type.confidence;
-      {
-        JsonWriter w(type.detail);
-        w.BeginObject();
-        w.Key("reasons");
-        w.BeginArray();
-        for (const std::string& r : parsed.type.reasons)
-          w.String(r);
-        w.EndArray();
-        w.EndObject();
-      }
-      analysis.findings.push_back(std::move(type));
-      for (const parse::Field& f : parsed.fields.fields) {
-        store::Finding field = MakeParseFinding("field:" + f.id, f.value.substr(0, 256));
-        field.matched = f.label;
-        JsonWriter w(field.detail);
-        AppendFieldJson(f, w);
-        analysis.findings.push_back(std::move(field));
-      }
-      for (size_t i = 0; i < parsed.fields.rows.size() && i < 500; ++i) {
-        store::Finding row = MakeParseFinding("row", std::to_string(i));
-        JsonWriter w(row.detail);
-        w.BeginObject();
-        for (const parse::Field& f : parsed.fields.rows[i])
-          w.Field(f.id, f.value);
-        w.EndObject();
-        analysis.findings.push_back(std::move(row));
-      }
-      if (!parsed.language.language.empty()) {
-        store::Finding language = MakeParseFinding("language", parsed.language.language);
-        language.confidence = parsed.language.percent / 100.0;
-        analysis.findings.push_back(std::move(language));
-      }
-      for (const parse::ScriptShare& share : parsed.language.scripts) {
-        store::Finding script = MakeParseFinding("script", share.script);
-        script.value = share.share;
-        analysis.findings.push_back(std::move(script));
-      }
-      if (text && parsed.simhash != 0) {
-        analysis.findings.push_back(MakeParseFinding("simhash", Hex64(parsed.simhash)));
-        auto first = index.Add(doc.document_id, parsed.simhash);
-        if (first && *first != doc.document_id) {
-          store::Finding dup = MakeParseFinding("near_duplicate", std::to_string(*first));
-          ++duplicates;
-          analysis.findings.push_back(std::move(dup));
+  uint64_t duplicates = 0;
+  auto run = AnalyseStoredDocuments(
+      *store, kAnalyzer, tools.key, "parse", global.operator_name, global.case_id, progress,
+      [&](const store::DocumentToAnalyze& doc, const StoredRecord& record,
+          store::Analysis& analysis) -> Result<uint64_t> {
+        std::string content_type = doc.content_type;
+        auto payload = RecordPayload(record.type, content_type, record.block);
+        PageParse parsed;
+        bool text = false;
+        if (doc.kind == "telegram_message") {
+          auto message = RecordText(record.type, doc.content_type, record.block);
+          parsed.type = {"messenger_post", 0.99, {"a message of a messenger channel"}};
+          parsed.simhash = message ? parse::SimHash(*message) : 0;
+          if (message)
+            parsed.language = parse::DetectLanguage(*message);
+          text = message.has_value();
+        } else if (payload && (content_type.find("html") != std::string::npos ||
+                               LooksLikeHtml(doc.uri, *payload))) {
+          parsed = ParseHtmlPage(*payload, doc.uri, tools);
+          text = true;
+        } else {
+          parsed.type = {"other", 0.99, {"not a page of text"}};
         }
-      }
-      analyses.push_back(std::move(analysis));
-      ++analysed;
-      bytes += record->block.size();
-    }
-    Status stored = PutAnalyses(*store, analyses, FormatW3c(clock.Now(), 3));
-    if (!stored.ok()) {
-      PrintError(stored.error().message());
-      return 1;
-    }
-    progress.Update(analysed, bytes);
-  }
-  progress.Finish(analysed, bytes);
-  if (Status audited = AuditAnalysis(*store, global.operator_name, global.case_id, "parse",
-                                     analysed, tools.key, FormatW3c(clock.Now(), 3));
-      !audited.ok()) {
-    PrintError(audited.error().message());
+        analysis.category = parsed.type.type;
+        store::Finding type = MakeParseFinding("page_type", parsed.type.type);
+        type.confidence = parsed.type.confidence;
+        {
+          JsonWriter w(type.detail);
+          w.BeginObject();
+          w.Key("reasons");
+          w.BeginArray();
+          for (const std::string& r : parsed.type.reasons)
+            w.String(r);
+          w.EndArray();
+          w.EndObject();
+        }
+        analysis.findings.push_back(std::move(type));
+        for (const parse::Field& f : parsed.fields.fields) {
+          store::Finding field = MakeParseFinding("field:" + f.id, f.value.substr(0, 256));
+          field.matched = f.label;
+          JsonWriter w(field.detail);
+          AppendFieldJson(f, w);
+          analysis.findings.push_back(std::move(field));
+        }
+        for (size_t i = 0; i < parsed.fields.rows.size() && i < 500; ++i) {
+          store::Finding row = MakeParseFinding("row", std::to_string(i));
+          JsonWriter w(row.detail);
+          w.BeginObject();
+          for (const parse::Field& f : parsed.fields.rows[i])
+            w.Field(f.id, f.value);
+          w.EndObject();
+          analysis.findings.push_back(std::move(row));
+        }
+        if (!parsed.language.language.empty()) {
+          store::Finding language = MakeParseFinding("language", parsed.language.language);
+          language.confidence = parsed.language.percent / 100.0;
+          analysis.findings.push_back(std::move(language));
+        }
+        for (const parse::ScriptShare& share : parsed.language.scripts) {
+          store::Finding script = MakeParseFinding("script", share.script);
+          script.value = share.share;
+          analysis.findings.push_back(std::move(script));
+        }
+        if (text && parsed.simhash != 0) {
+          analysis.findings.push_back(MakeParseFinding("simhash", Hex64(parsed.simhash)));
+          auto first = index.Add(doc.document_id, parsed.simhash);
+          if (first && *first != doc.document_id) {
+            store::Finding dup = MakeParseFinding("near_duplicate", std::to_string(*first));
+            ++duplicates;
+            analysis.findings.push_back(std::move(dup));
+          }
+        }
+        return static_cast<uint64_t>(record.block.size());
+      });
+  if (!run.has_value()) {
+    PrintError(run.error().message());
     return 1;
   }
+  const uint64_t analysed = run->analysed;
+  const uint64_t unreadable = run->unreadable;
   std::printf("parsed %llu documents (%s), %llu near-duplicates of an earlier one%s\n",
               static_cast<unsigned long long>(analysed), tools.key.c_str(),
               static_cast<unsigned long long>(duplicates),

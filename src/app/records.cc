@@ -3,10 +3,12 @@
 #include "app/records.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include "core/clock.h"
 #include "core/file.h"
 #include "parse/html_text.h"
 
@@ -143,6 +145,45 @@ Result<StoredRecord> StoredRecordReader::Read(const store::DocumentToAnalyze& do
   if (!block.has_value())
     return fail();
   return StoredRecord{reader->header().type, std::move(*block)};
+}
+
+Result<AnalysisRun> AnalyseStoredDocuments(store::Store& store, const std::string& analyzer,
+                                           const std::string& key, const std::string& action,
+                                           const std::string& operator_name,
+                                           const std::string& case_id, Progress& progress,
+                                           const AnalyseFn& analyse) {
+  const SystemClock clock;
+  StoredRecordReader records;
+  AnalysisRun run;
+  for (int64_t after = 0;;) {
+    DRAGNET_ASSIGN_OR_RETURN(auto batch, store.DocumentsToAnalyze(analyzer, key, after, 256));
+    if (batch.empty())
+      break;
+    std::vector<store::Analysis> analyses;
+    for (const auto& doc : batch) {
+      after = doc.document_id;
+      auto record = records.Read(doc);
+      if (!record.has_value()) {
+        ++run.unreadable;
+        std::fprintf(stderr, "dragnet: %s\n", record.error().message().c_str());
+        continue;
+      }
+      store::Analysis analysis;
+      analysis.document_id = doc.document_id;
+      analysis.analyzer = analyzer;
+      analysis.analyzer_key = key;
+      DRAGNET_ASSIGN_OR_RETURN(uint64_t bytes, analyse(doc, *record, analysis));
+      analyses.push_back(std::move(analysis));
+      ++run.analysed;
+      run.bytes += bytes;
+    }
+    DRAGNET_RETURN_IF_ERROR(PutAnalyses(store, analyses, FormatW3c(clock.Now(), 3)));
+    progress.Update(run.analysed, run.bytes);
+  }
+  progress.Finish(run.analysed, run.bytes);
+  DRAGNET_RETURN_IF_ERROR(AuditAnalysis(store, operator_name, case_id, action, run.analysed, key,
+                                        FormatW3c(clock.Now(), 3)));
+  return run;
 }
 
 Status PutAnalyses(store::Store& store, const std::vector<store::Analysis>& analyses,

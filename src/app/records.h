@@ -3,6 +3,8 @@
 // (decoded), the text a person would read, and the record itself through a reader kept open per
 // archive file. Shared by the commands that analyse stored documents (identify, parse).
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "archive/warc_reader.h"
+#include "core/progress.h"
 #include "core/result.h"
 #include "model/anomaly.h"
 #include "store/store.h"
@@ -51,6 +54,26 @@ class StoredRecordReader {
   model::AnomalyLog anomalies_{100};
   std::map<std::string, std::unique_ptr<archive::WarcReader>> readers_;
 };
+
+struct AnalysisRun {
+  uint64_t analysed = 0;
+  uint64_t unreadable = 0;  // records that could not be read (each reported on stderr)
+  uint64_t bytes = 0;
+};
+
+// Fills `analysis` (document id, analyzer and key already set) for one stored document and
+// returns how many bytes it read; an error stops the run.
+using AnalyseFn = std::function<Result<uint64_t>(
+    const store::DocumentToAnalyze& doc, const StoredRecord& record, store::Analysis& analysis)>;
+
+// Runs `analyse` on every stored document that `analyzer` with `key` has not seen, in batches
+// each saved in one transaction (a stopped run resumes after the last batch), with progress,
+// and appends the run's audit entry (`action`, operator, case).
+Result<AnalysisRun> AnalyseStoredDocuments(store::Store& store, const std::string& analyzer,
+                                           const std::string& key, const std::string& action,
+                                           const std::string& operator_name,
+                                           const std::string& case_id, Progress& progress,
+                                           const AnalyseFn& analyse);
 
 // Saves one batch of analyses in one transaction (a stopped run resumes after the last batch).
 Status PutAnalyses(store::Store& store, const std::vector<store::Analysis>& analyses,
