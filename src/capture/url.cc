@@ -6,6 +6,8 @@
 
 #include <curl/curl.h>
 
+#include "core/encoding.h"
+
 namespace dragnet::capture {
 namespace {
 
@@ -25,16 +27,6 @@ std::optional<std::string> Part(CURLU* u, CURLUPart part, unsigned flags = 0) {
 
 bool Unreserved(unsigned char c) {
   return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 // RFC 3986 section 6.2.2: escapes of unreserved characters are decoded, the others get upper-case

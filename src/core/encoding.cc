@@ -10,6 +10,8 @@ constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 constexpr std::string_view kBase64 =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+}  // namespace
+
 int HexValue(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
@@ -19,8 +21,6 @@ int HexValue(char c) {
     return c - 'A' + 10;
   return -1;
 }
-
-}  // namespace
 
 std::string HexEncode(std::span<const uint8_t> bytes) {
   std::string out;

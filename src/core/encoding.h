@@ -10,6 +10,8 @@
 
 namespace dragnet {
 
+// The value of one hexadecimal digit (either case), or -1.
+int HexValue(char c);
 std::string HexEncode(std::span<const uint8_t> bytes);
 std::optional<std::vector<uint8_t>> HexDecode(std::string_view text);
 // RFC 4648 section 6, upper case, no padding when `pad` is false.

@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/encoding.h"
+
 namespace dragnet::simnet {
 namespace {
 
@@ -61,16 +63,6 @@ std::string ContentType(const fs::path& file) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto it = kTypes.find(ext);
   return it == kTypes.end() ? "application/octet-stream" : it->second;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 // Percent-decodes a path (RFC 3986 2.1); false on a malformed escape or a NUL.
