@@ -22,6 +22,7 @@
 #include "app/csv.h"
 #include "core/file.h"
 #include "identify/category_model.h"
+#include "identify/identifier.h"
 #include "identify/lexicon.h"
 
 namespace dragnet::app {
@@ -44,6 +45,8 @@ struct TrainCommandOptions {
 struct ClassifyEvalOptions {
   LabelledOptions data;
   std::string model;
+  bool rules = false;   // the lexicon rules identify uses when no model is trained
+  std::string lexicon;  // with --rules; "" = the default lexicon
   int folds = 5;
   int epochs = identify::TrainOptions().epochs;
   double min_macro_f1 = 0;
@@ -279,6 +282,32 @@ void PrintReport(const identify::ClassificationReport& r) {
   }
 }
 
+// Scores the explainable default: the category identify gives each text from its lexicon's
+// terms and rules, with no model.
+Result<identify::ClassificationReport> EvaluateRules(
+    const ClassifyEvalOptions& o, const std::vector<identify::TrainExample>& examples) {
+  identify::IdentifierOptions options;
+  options.lexicon_dir = o.lexicon;
+  DRAGNET_ASSIGN_OR_RETURN(auto identifier, identify::Identifier::Create(options));
+  DRAGNET_ASSIGN_OR_RETURN(auto session, identifier->NewSession());
+  auto index_of = [](std::string_view id) {
+    return static_cast<size_t>(
+        std::find(identify::kCategoryIds.begin(), identify::kCategoryIds.end(), id) -
+        identify::kCategoryIds.begin());
+  };
+  identify::ClassificationReport report;
+  identify::Identification result;
+  for (const identify::TrainExample& example : examples) {
+    size_t gold = index_of(example.label);
+    if (gold >= identify::ClassificationReport::kCategories)
+      return InvalidArgument("label \"" + example.label + "\" is not a listing category id");
+    result = {};
+    DRAGNET_RETURN_IF_ERROR(session->Identify(example.text, "", result));
+    report.Add(gold, index_of(result.category));
+  }
+  return report;
+}
+
 int RunEvalClassify(const ClassifyEvalOptions& o) {
   auto data = ReadLabelled(o.data);
   if (!data.has_value()) {
@@ -286,7 +315,11 @@ int RunEvalClassify(const ClassifyEvalOptions& o) {
     return 1;
   }
   Result<identify::ClassificationReport> report = Internal("not run");
-  if (!o.model.empty()) {
+  if (o.rules) {
+    std::printf("eval classify: the lexicon rules on %s (%zu rows)\n", o.data.labels.c_str(),
+                data->examples.size());
+    report = EvaluateRules(o, data->examples);
+  } else if (!o.model.empty()) {
     auto model = identify::CategoryModel::Load(o.model);
     if (!model.has_value()) {
       PrintError(model.error().message());
@@ -356,10 +389,17 @@ void RegisterTrainCommands(CLI::App& app, CLI::App& eval, GlobalOptions& options
   CLI::App* classify = eval.add_subcommand(
       "classify",
       "Precision, recall, F1 and confusion matrix of listing categories on a labelled CSV: of "
-      "--model, or by k-fold cross-validation on the CSV without it");
+      "--model, of the lexicon rules with --rules, or by k-fold cross-validation on the CSV");
   AddLabelledOptions(classify, eval_options->data);
-  classify->add_option("--model", eval_options->model, "Model file written by `dragnet train`")
-      ->type_name("PATH");
+  auto* model_option =
+      classify->add_option("--model", eval_options->model, "Model file written by `dragnet train`")
+          ->type_name("PATH");
+  classify
+      ->add_flag("--rules", eval_options->rules,
+                 "Score the lexicon rules identify uses when no model is trained")
+      ->excludes(model_option);
+  classify->add_option("--lexicon", eval_options->lexicon, "Lexicon directory for --rules")
+      ->type_name("DIR");
   classify
       ->add_option("--folds", eval_options->folds,
                    "Cross-validation folds without --model; row i is in fold i mod k (default: 5)")
