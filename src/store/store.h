@@ -94,6 +94,8 @@ struct StoreStats {
 struct DocumentToAnalyze {
   int64_t document_id = 0;
   int64_t capture_id = 0;
+  int64_t source_id = 0;  // 0 = none
+  int64_t archive_file_id = 0;
   std::string kind;          // documents.kind
   std::string archive_path;  // the WARC file
   uint64_t offset = 0;       // of the record in it
@@ -162,6 +164,89 @@ struct FrontierEntry {
   std::string fetched_at;
 };
 
+// One entry of a feedback list on a listing or vendor page.
+struct FeedbackEntry {
+  std::string rating;  // as written ("5/5", "positive"), "" when none
+  std::string text;
+};
+
+// What the parse stage read from one document as records: a listing observed (its price, stock
+// and fields at the capture's time), a vendor profile observed, or a post. Putting it again for
+// the same document replaces what it put before.
+struct PageRecord {
+  int64_t document_id = 0;
+  int64_t capture_id = 0;
+  int64_t source_id = 0;    // the site or channel; 0 = none (no listing or vendor is recorded)
+  std::string observed_at;  // WARC-Date of the capture
+  std::string page_type;    // listing, vendor, messenger_post, forum_thread
+  std::string url_key;      // the listing's identity on its site: URL path and query
+  std::string title;
+  std::string vendor;      // the seller's name on the site
+  std::string vendor_url;  // link to the seller's page
+  std::string author;      // of a post
+  std::string external_id;
+  std::string price;  // as shown
+  std::string stock;
+  std::string rating;
+  std::string sales;
+  std::string fields_json;  // every field read, {"id": "value"}
+  std::string profile;      // the site profile that read it ("nexus/1"), "" = generic only
+  int64_t duplicate_of_document = 0;  // the earliest near-duplicate document, 0 = none
+  std::vector<FeedbackEntry> feedback;
+};
+
+// How many records the store holds.
+struct RecordCounts {
+  int64_t sites = 0;  // sources with listings or vendors
+  int64_t channels = 0;
+  int64_t listings = 0;
+  int64_t listings_on_mirrors = 0;  // listings that are the same as one on another site
+  int64_t observations = 0;
+  int64_t vendors = 0;
+  int64_t posts = 0;
+  int64_t unique_posts = 0;  // posts that are no near-duplicate of an earlier one
+  int64_t feedback = 0;
+  int64_t drift_alerts = 0;
+};
+
+// A listing observed in one capture.
+struct ListingObservation {
+  int64_t listing_id = 0;
+  int64_t document_id = 0;
+  int64_t capture_id = 0;
+  std::string observed_at;
+  std::string price;
+  std::string stock;
+};
+
+// How often a site profile's field filled on the documents of one capture batch (a WARC file).
+struct ProfileFillRow {
+  int64_t source_id = 0;
+  std::string source_key;
+  std::string profile;  // "nexus/1"
+  int64_t batch = 0;    // archive file id: batches in the order they were captured
+  std::string page_type;
+  std::string field;
+  int64_t pages = 0;
+  int64_t filled = 0;
+};
+
+// A site profile's field that stopped filling: the analyst updates the profile; meanwhile the
+// generic extractor fills the field.
+struct DriftAlertRow {
+  int64_t id = 0;
+  int64_t source_id = 0;
+  std::string source_key;
+  std::string profile;
+  std::string page_type;
+  std::string field;
+  int64_t batch = 0;  // the capture batch where it stopped
+  double previous_fill = 0;
+  double fill = 0;
+  int64_t pages = 0;
+  std::string at;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -218,6 +303,27 @@ class Store {
   virtual Result<std::vector<AnalysedDocument>> AnalysedDocuments(const std::string& analyzer,
                                                                   int64_t after_document_id,
                                                                   size_t limit) = 0;
+
+  // --- records parsed from pages ---
+  // Replaces the records `record.document_id` gave before: upserts the listing (by source and
+  // url_key) and the vendor (by source and name), adds the observation, the post and the
+  // feedback, and links a listing to the listing of its earliest near-duplicate.
+  virtual Status PutPageRecord(const PageRecord& record) = 0;
+  virtual Result<RecordCounts> CountRecords() = 0;
+  // Every observation of a listing, oldest first.
+  virtual Result<std::vector<ListingObservation>> ListingObservations(int64_t listing_id) = 0;
+  // The listing a document observed, 0 when none.
+  virtual Result<int64_t> ListingOfDocument(int64_t document_id) = 0;
+  // Replaces which fields of `profile` filled on the document: (page type, field, filled).
+  virtual Status PutProfileFills(int64_t document_id, const std::string& profile,
+                                 const std::string& page_type,
+                                 const std::vector<std::pair<std::string, bool>>& fields) = 0;
+  // Fill counts per source, profile, batch, page type and field, in batch order.
+  virtual Result<std::vector<ProfileFillRow>> ProfileFills() = 0;
+  // Adds the alert unless one for the same source, profile, page type, field and batch exists;
+  // true when it was new.
+  virtual Result<bool> AddDriftAlert(const DriftAlertRow& alert) = 0;
+  virtual Result<std::vector<DriftAlertRow>> DriftAlerts() = 0;
 
   // --- crawl jobs and their frontier ---
   // Creates the job when new; returns true when it already existed (a resumed crawl).

@@ -722,6 +722,157 @@ TEST_P(StoreConformanceTest, FrontierQueuesClaimsAndRequeuesAfterACrash) {
   EXPECT_EQ(store_->CrawlJobs()->size(), 1u);
 }
 
+// Two captures of one listing, a mirror copy, a vendor page and two channel posts.
+TEST_P(StoreConformanceTest, PageRecordsKeepListingsVendorsPostsAndTheirHistory) {
+  int64_t file1 = AddFile("/warc/crawl-1.warc.gz");
+  int64_t file2 = AddFile("/warc/crawl-2.warc.gz");
+  int64_t site = *store_->UpsertSource({0, "site", "market.onion", ""});
+  int64_t mirror = *store_->UpsertSource({0, "site", "mirror.onion", ""});
+  int64_t channel = *store_->UpsertSource({0, "telegram_channel", "shop", ""});
+  auto document = [&](int64_t file, uint64_t offset, int64_t source) {
+    Capture c = MakeCapture(file, offset);
+    c.source_id = source;
+    int64_t capture = *store_->AddCapture(c);
+    Document d;
+    d.capture_id = capture;
+    d.kind = "html";
+    return std::make_pair(*store_->AddDocument(d), capture);
+  };
+  auto [d1, c1] = document(file1, 10, site);
+  auto [d2, c2] = document(file2, 10, site);
+  auto [d3, c3] = document(file1, 20, mirror);
+  auto [d4, c4] = document(file1, 30, site);
+  auto [p1, pc1] = document(file1, 40, channel);
+  auto [p2, pc2] = document(file1, 50, channel);
+
+  PageRecord r;
+  r.document_id = d1;
+  r.capture_id = c1;
+  r.source_id = site;
+  r.observed_at = "2026-11-01T00:00:00Z";
+  r.page_type = "listing";
+  r.url_key = "/item?id=7";
+  r.title = "MDMA 10 g";
+  r.vendor = "bob";
+  r.vendor_url = "/u/bob";
+  r.price = "100 USD";
+  r.stock = "12";
+  r.feedback = {{"5/5", "great"}, {"1/5", "late"}};
+  ASSERT_TRUE(store_->PutPageRecord(r).ok());
+  ASSERT_TRUE(store_->PutPageRecord(r).ok()) << "putting it again replaces";
+  r.document_id = d2;
+  r.capture_id = c2;
+  r.observed_at = "2026-11-08T00:00:00Z";
+  r.price = "90 USD";
+  r.title = "MDMA 10 g (new batch)";
+  r.feedback.clear();
+  ASSERT_TRUE(store_->PutPageRecord(r).ok());
+  r.document_id = d3;
+  r.capture_id = c3;
+  r.source_id = mirror;
+  r.duplicate_of_document = d1;
+  ASSERT_TRUE(store_->PutPageRecord(r).ok());
+  PageRecord v;
+  v.document_id = d4;
+  v.capture_id = c4;
+  v.source_id = site;
+  v.observed_at = "2026-10-01T00:00:00Z";
+  v.page_type = "vendor";
+  v.vendor = "bob";
+  v.rating = "4.9";
+  ASSERT_TRUE(store_->PutPageRecord(v).ok());
+  PageRecord post;
+  post.document_id = p1;
+  post.capture_id = pc1;
+  post.source_id = channel;
+  post.page_type = "messenger_post";
+  post.external_id = "shop/1";
+  ASSERT_TRUE(store_->PutPageRecord(post).ok());
+  post.document_id = p2;
+  post.capture_id = pc2;
+  post.external_id = "shop/2";
+  post.duplicate_of_document = p1;
+  ASSERT_TRUE(store_->PutPageRecord(post).ok());
+
+  auto counts = store_->CountRecords();
+  ASSERT_TRUE(counts.has_value()) << counts.error().message();
+  EXPECT_EQ(counts->sites, 2);
+  EXPECT_EQ(counts->channels, 1);
+  EXPECT_EQ(counts->listings, 2);
+  EXPECT_EQ(counts->listings_on_mirrors, 1);
+  EXPECT_EQ(counts->observations, 4);
+  EXPECT_EQ(counts->vendors, 2) << "bob on the market and bob on the mirror";
+  EXPECT_EQ(counts->posts, 2);
+  EXPECT_EQ(counts->unique_posts, 1);
+  EXPECT_EQ(counts->feedback, 2);
+
+  auto listing = store_->ListingOfDocument(d1);
+  ASSERT_TRUE(listing.has_value());
+  EXPECT_GT(*listing, 0);
+  EXPECT_EQ(*store_->ListingOfDocument(d2), *listing);
+  EXPECT_NE(*store_->ListingOfDocument(d3), *listing);
+  EXPECT_EQ(*store_->ListingOfDocument(p1), 0);
+  auto history = store_->ListingObservations(*listing);
+  ASSERT_TRUE(history.has_value());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].price, "100 USD");
+  EXPECT_EQ((*history)[1].price, "90 USD");
+  EXPECT_EQ((*history)[1].capture_id, c2);
+}
+
+TEST_P(StoreConformanceTest, ProfileFillsGroupByBatchAndDriftAlertsAreKeptOnce) {
+  int64_t file1 = AddFile("/warc/a.warc.gz");
+  int64_t file2 = AddFile("/warc/b.warc.gz");
+  int64_t site = *store_->UpsertSource({0, "site", "market.onion", ""});
+  std::vector<int64_t> docs;
+  for (uint64_t i = 0; i < 6; ++i) {
+    Capture c = MakeCapture(i < 3 ? file1 : file2, 100 + i);
+    c.source_id = site;
+    Document d;
+    d.capture_id = *store_->AddCapture(c);
+    d.kind = "html";
+    docs.push_back(*store_->AddDocument(d));
+  }
+  for (size_t i = 0; i < docs.size(); ++i) {
+    ASSERT_TRUE(
+        store_->PutProfileFills(docs[i], "m/1", "listing", {{"vendor", i < 3}, {"price", true}})
+            .ok());
+  }
+  // Putting a document's fills again replaces them.
+  ASSERT_TRUE(store_->PutProfileFills(docs[0], "m/1", "listing", {{"vendor", true}}).ok());
+  auto fills = store_->ProfileFills();
+  ASSERT_TRUE(fills.has_value()) << fills.error().message();
+  ASSERT_EQ(fills->size(), 4u);
+  EXPECT_EQ((*fills)[0].field, "price");
+  EXPECT_EQ((*fills)[0].batch, file1);
+  EXPECT_EQ((*fills)[0].pages, 2);
+  EXPECT_EQ((*fills)[2].field, "vendor");
+  EXPECT_EQ((*fills)[2].pages, 3);
+  EXPECT_EQ((*fills)[2].filled, 3);
+  EXPECT_EQ((*fills)[3].batch, file2);
+  EXPECT_EQ((*fills)[3].filled, 0);
+  EXPECT_EQ((*fills)[3].source_key, "market.onion");
+
+  DriftAlertRow alert;
+  alert.source_id = site;
+  alert.profile = "m/1";
+  alert.page_type = "listing";
+  alert.field = "vendor";
+  alert.batch = file2;
+  alert.previous_fill = 1;
+  alert.fill = 0;
+  alert.pages = 3;
+  alert.at = "2026-11-30T00:00:00Z";
+  EXPECT_TRUE(*store_->AddDriftAlert(alert));
+  EXPECT_FALSE(*store_->AddDriftAlert(alert)) << "the same drift is recorded once";
+  auto alerts = store_->DriftAlerts();
+  ASSERT_TRUE(alerts.has_value());
+  ASSERT_EQ(alerts->size(), 1u);
+  EXPECT_EQ((*alerts)[0].source_key, "market.onion");
+  EXPECT_DOUBLE_EQ((*alerts)[0].previous_fill, 1.0);
+  EXPECT_EQ(store_->CountRecords()->drift_alerts, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest,
                          ::testing::Values(Backend{"sqlite",
                                                    [](const std::filesystem::path& dir) {

@@ -105,6 +105,16 @@ class SqliteStore final : public Store {
                                                           size_t limit) override;
   Result<std::vector<std::pair<std::string, int64_t>>> FetchErrorCounts(
       const std::string& job_id) override;
+  Status PutPageRecord(const PageRecord& record) override;
+  Result<RecordCounts> CountRecords() override;
+  Result<std::vector<ListingObservation>> ListingObservations(int64_t listing_id) override;
+  Result<int64_t> ListingOfDocument(int64_t document_id) override;
+  Status PutProfileFills(int64_t document_id, const std::string& profile,
+                         const std::string& page_type,
+                         const std::vector<std::pair<std::string, bool>>& fields) override;
+  Result<std::vector<ProfileFillRow>> ProfileFills() override;
+  Result<bool> AddDriftAlert(const DriftAlertRow& alert) override;
+  Result<std::vector<DriftAlertRow>> DriftAlerts() override;
 
  private:
   // Rows of (text, count) from a grouping query.
@@ -209,6 +219,20 @@ class SqliteStore final : public Store {
     T row = read(stmt);
     sqlite3_reset(stmt);
     return std::optional<T>(std::move(row));
+  }
+  // The first column of the single row a query returns; `absent` when it returns none.
+  template <typename... Args>
+  Result<int64_t> QueryInt(int64_t absent, const char* sql, const Args&... args) {
+    DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql, args...));
+    int rc = sqlite3_step(stmt);
+    int64_t value = absent;
+    if (rc == SQLITE_ROW) {
+      value = sqlite3_column_type(stmt, 0) == SQLITE_NULL ? absent : sqlite3_column_int64(stmt, 0);
+    } else if (rc != SQLITE_DONE) {
+      return SqlError(rc, "reading");
+    }
+    sqlite3_reset(stmt);
+    return value;
   }
   // One write outside an explicit transaction gets its own.
   Status Write(const std::function<Status()>& body) {
@@ -567,7 +591,8 @@ Result<std::vector<DocumentToAnalyze>> SqliteStore::DocumentsToAnalyze(
   DRAGNET_ASSIGN_OR_RETURN(
       sqlite3_stmt * stmt,
       Query("SELECT d.id, d.capture_id, d.kind, f.path, c.offset, c.record_type, c.content_type, "
-            "c.uri, c.date FROM documents d JOIN captures c ON c.id = d.capture_id "
+            "c.uri, c.date, COALESCE(c.source_id, 0), c.archive_file_id FROM documents d JOIN "
+            "captures c ON c.id = d.capture_id "
             "JOIN archive_files f ON f.id = c.archive_file_id "
             "LEFT JOIN analyses a ON a.document_id = d.id AND a.analyzer = ? "
             "WHERE d.id > ? AND (a.document_id IS NULL OR a.analyzer_key != ?) "
@@ -586,6 +611,8 @@ Result<std::vector<DocumentToAnalyze>> SqliteStore::DocumentsToAnalyze(
     d.content_type = Text(stmt, 6);
     d.uri = Text(stmt, 7);
     d.date = Text(stmt, 8);
+    d.source_id = sqlite3_column_int64(stmt, 9);
+    d.archive_file_id = sqlite3_column_int64(stmt, 10);
     out.push_back(std::move(d));
   }
   sqlite3_reset(stmt);
@@ -919,6 +946,255 @@ std::filesystem::path DefaultDatabasePath() {
   const char* home = std::getenv("HOME");
   return std::filesystem::path(home != nullptr && *home != '\0' ? home : ".") / ".local" / "share" /
          "dragnet" / "dragnet.db";
+}
+
+}  // namespace dragnet::store
+
+namespace dragnet::store {
+namespace {
+
+void BindIdOrNull(sqlite3_stmt* stmt, int index, int64_t id) {
+  if (id > 0) {
+    sqlite3_bind_int64(stmt, index, id);
+  } else {
+    sqlite3_bind_null(stmt, index);
+  }
+}
+
+}  // namespace
+
+Status SqliteStore::PutPageRecord(const PageRecord& r) {
+  return Write([&]() -> Status {
+    DRAGNET_RETURN_IF_ERROR(Run("DELETE FROM feedback WHERE document_id = ?", r.document_id));
+    DRAGNET_RETURN_IF_ERROR(Run("DELETE FROM observations WHERE document_id = ?", r.document_id));
+    DRAGNET_RETURN_IF_ERROR(Run("DELETE FROM posts WHERE document_id = ?", r.document_id));
+    if (r.page_type == "messenger_post" || r.page_type == "forum_thread") {
+      DRAGNET_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          Query("INSERT INTO posts (document_id, kind, external_id, author, posted_at, source_id, "
+                "duplicate_of_document) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                r.document_id, r.page_type, r.external_id, r.author, r.observed_at));
+      BindIdOrNull(stmt, 6, r.source_id);
+      BindIdOrNull(stmt, 7, r.duplicate_of_document);
+      int rc = sqlite3_step(stmt);
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE)
+        return SqlError(rc, "adding a post");
+      return Status::Ok();
+    }
+    if (r.source_id <= 0 || (r.page_type != "listing" && r.page_type != "vendor"))
+      return Status::Ok();
+    int64_t vendor_id = 0;
+    if (!r.vendor.empty()) {
+      DRAGNET_ASSIGN_OR_RETURN(
+          vendor_id,
+          QueryInt(0,
+                   "INSERT INTO vendors (source_id, name, profile_url, first_seen, last_seen) "
+                   "VALUES (?, ?, ?, ?, ?) ON CONFLICT (source_id, name) DO UPDATE SET "
+                   "profile_url = CASE WHEN excluded.profile_url != '' THEN excluded.profile_url "
+                   "ELSE profile_url END, first_seen = MIN(first_seen, excluded.first_seen), "
+                   "last_seen = MAX(last_seen, excluded.last_seen) RETURNING id",
+                   r.source_id, r.vendor, r.vendor_url, r.observed_at, r.observed_at));
+    }
+    int64_t listing_id = 0;
+    if (r.page_type == "listing" && !r.url_key.empty()) {
+      DRAGNET_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          Query("INSERT INTO listings (source_id, url_key, title, first_seen, last_seen, "
+                "vendor_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, url_key) DO UPDATE "
+                "SET title = CASE WHEN excluded.last_seen >= last_seen AND excluded.title != '' "
+                "THEN excluded.title ELSE title END, vendor_id = COALESCE(excluded.vendor_id, "
+                "vendor_id), first_seen = MIN(first_seen, excluded.first_seen), "
+                "last_seen = MAX(last_seen, excluded.last_seen) RETURNING id",
+                r.source_id, r.url_key, r.title, r.observed_at, r.observed_at));
+      BindIdOrNull(stmt, 6, vendor_id);
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_ROW)
+        listing_id = sqlite3_column_int64(stmt, 0);
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_ROW)
+        return SqlError(rc, "adding a listing");
+      if (r.duplicate_of_document > 0) {
+        DRAGNET_ASSIGN_OR_RETURN(int64_t first, ListingOfDocument(r.duplicate_of_document));
+        if (first > 0 && first != listing_id) {
+          DRAGNET_RETURN_IF_ERROR(
+              Run("UPDATE listings SET same_as = ? WHERE id = ? AND same_as IS NULL", first,
+                  listing_id));
+        }
+      }
+    }
+    {
+      DRAGNET_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          Query("INSERT INTO observations (document_id, capture_id, page_type, observed_at, price, "
+                "stock, rating, sales, fields, profile, listing_id, vendor_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                r.document_id, r.capture_id, r.page_type, r.observed_at, r.price, r.stock, r.rating,
+                r.sales, r.fields_json, r.profile));
+      BindIdOrNull(stmt, 11, listing_id);
+      BindIdOrNull(stmt, 12, vendor_id);
+      int rc = sqlite3_step(stmt);
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE)
+        return SqlError(rc, "adding an observation");
+    }
+    for (size_t i = 0; i < r.feedback.size(); ++i) {
+      DRAGNET_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          Query("INSERT INTO feedback (document_id, position, rating, text, listing_id, "
+                "vendor_id) VALUES (?, ?, ?, ?, ?, ?)",
+                r.document_id, static_cast<int64_t>(i), r.feedback[i].rating, r.feedback[i].text));
+      BindIdOrNull(stmt, 5, listing_id);
+      BindIdOrNull(stmt, 6, vendor_id);
+      int rc = sqlite3_step(stmt);
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE)
+        return SqlError(rc, "adding feedback");
+    }
+    return Status::Ok();
+  });
+}
+
+Result<RecordCounts> SqliteStore::CountRecords() {
+  RecordCounts c;
+  struct Item {
+    int64_t* into;
+    const char* sql;
+  };
+  const Item items[] = {
+      {&c.sites,
+       "SELECT COUNT(*) FROM (SELECT source_id FROM listings UNION SELECT source_id FROM vendors)"},
+      {&c.channels, "SELECT COUNT(DISTINCT source_id) FROM posts WHERE kind = 'messenger_post'"},
+      {&c.listings, "SELECT COUNT(*) FROM listings"},
+      {&c.listings_on_mirrors, "SELECT COUNT(*) FROM listings WHERE same_as IS NOT NULL"},
+      {&c.observations, "SELECT COUNT(*) FROM observations"},
+      {&c.vendors, "SELECT COUNT(*) FROM vendors"},
+      {&c.posts, "SELECT COUNT(*) FROM posts"},
+      {&c.unique_posts, "SELECT COUNT(*) FROM posts WHERE duplicate_of_document IS NULL"},
+      {&c.feedback, "SELECT COUNT(*) FROM feedback"},
+      {&c.drift_alerts, "SELECT COUNT(*) FROM drift_alerts"},
+  };
+  for (const Item& item : items) {
+    DRAGNET_ASSIGN_OR_RETURN(*item.into, QueryInt(0, item.sql));
+  }
+  return c;
+}
+
+Result<std::vector<ListingObservation>> SqliteStore::ListingObservations(int64_t listing_id) {
+  DRAGNET_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      Query("SELECT listing_id, document_id, capture_id, observed_at, price, stock FROM "
+            "observations WHERE listing_id = ? ORDER BY observed_at, document_id",
+            listing_id));
+  std::vector<ListingObservation> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    out.push_back({sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1),
+                   sqlite3_column_int64(stmt, 2), Text(stmt, 3), Text(stmt, 4), Text(stmt, 5)});
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return SqlError(rc, "reading observations");
+  return out;
+}
+
+Result<int64_t> SqliteStore::ListingOfDocument(int64_t document_id) {
+  return QueryInt(0, "SELECT listing_id FROM observations WHERE document_id = ?", document_id);
+}
+
+Status SqliteStore::PutProfileFills(int64_t document_id, const std::string& profile,
+                                    const std::string& page_type,
+                                    const std::vector<std::pair<std::string, bool>>& fields) {
+  return Write([&]() -> Status {
+    DRAGNET_RETURN_IF_ERROR(Run("DELETE FROM profile_fills WHERE document_id = ?", document_id));
+    for (const auto& [field, filled] : fields) {
+      DRAGNET_RETURN_IF_ERROR(
+          Run("INSERT INTO profile_fills (document_id, profile, page_type, field, filled) VALUES "
+              "(?, ?, ?, ?, ?) ON CONFLICT (document_id, field) DO NOTHING",
+              document_id, profile, page_type, field, filled ? 1 : 0));
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<ProfileFillRow>> SqliteStore::ProfileFills() {
+  DRAGNET_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      Query("SELECT c.source_id, s.key, p.profile, c.archive_file_id, p.page_type, p.field, "
+            "COUNT(*), SUM(p.filled) FROM profile_fills p JOIN documents d ON d.id = "
+            "p.document_id JOIN captures c ON c.id = d.capture_id JOIN sources s ON s.id = "
+            "c.source_id GROUP BY c.source_id, p.profile, c.archive_file_id, p.page_type, p.field "
+            "ORDER BY c.source_id, p.profile, p.page_type, p.field, c.archive_file_id"));
+  std::vector<ProfileFillRow> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    ProfileFillRow row;
+    row.source_id = sqlite3_column_int64(stmt, 0);
+    row.source_key = Text(stmt, 1);
+    row.profile = Text(stmt, 2);
+    row.batch = sqlite3_column_int64(stmt, 3);
+    row.page_type = Text(stmt, 4);
+    row.field = Text(stmt, 5);
+    row.pages = sqlite3_column_int64(stmt, 6);
+    row.filled = sqlite3_column_int64(stmt, 7);
+    out.push_back(std::move(row));
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return SqlError(rc, "reading profile fill rates");
+  return out;
+}
+
+Result<bool> SqliteStore::AddDriftAlert(const DriftAlertRow& a) {
+  uint64_t added = 0;
+  DRAGNET_RETURN_IF_ERROR(Write([&]() -> Status {
+    DRAGNET_ASSIGN_OR_RETURN(
+        sqlite3_stmt * stmt,
+        Query("INSERT INTO drift_alerts (source_id, profile, page_type, field, batch, "
+              "previous_fill, fill, pages, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+              "(source_id, profile, page_type, field, batch) DO NOTHING",
+              a.source_id, a.profile, a.page_type, a.field, a.batch));
+    sqlite3_bind_double(stmt, 6, a.previous_fill);
+    sqlite3_bind_double(stmt, 7, a.fill);
+    sqlite3_bind_int64(stmt, 8, a.pages);
+    sqlite3_bind_text(stmt, 9, a.at.data(), static_cast<int>(a.at.size()), SQLITE_TRANSIENT);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+      return SqlError(rc, "adding a drift alert");
+    added = static_cast<uint64_t>(sqlite3_changes(db_.get()));
+    return Status::Ok();
+  }));
+  return added > 0;
+}
+
+Result<std::vector<DriftAlertRow>> SqliteStore::DriftAlerts() {
+  DRAGNET_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      Query("SELECT a.id, a.source_id, s.key, a.profile, a.page_type, a.field, a.batch, "
+            "a.previous_fill, a.fill, a.pages, a.at FROM drift_alerts a JOIN sources s ON s.id = "
+            "a.source_id ORDER BY a.id"));
+  std::vector<DriftAlertRow> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    DriftAlertRow a;
+    a.id = sqlite3_column_int64(stmt, 0);
+    a.source_id = sqlite3_column_int64(stmt, 1);
+    a.source_key = Text(stmt, 2);
+    a.profile = Text(stmt, 3);
+    a.page_type = Text(stmt, 4);
+    a.field = Text(stmt, 5);
+    a.batch = sqlite3_column_int64(stmt, 6);
+    a.previous_fill = sqlite3_column_double(stmt, 7);
+    a.fill = sqlite3_column_double(stmt, 8);
+    a.pages = sqlite3_column_int64(stmt, 9);
+    a.at = Text(stmt, 10);
+    out.push_back(std::move(a));
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return SqlError(rc, "reading drift alerts");
+  return out;
 }
 
 }  // namespace dragnet::store

@@ -147,7 +147,98 @@ CREATE INDEX findings_document ON findings (document_id, analyzer);
 CREATE INDEX findings_key ON findings (kind, key);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
+// Version 4: records the parse stage reads from pages. Listings and vendors per site, with an
+// observation per capture (price and stock over time); posts of channels and forums, linked to
+// their earliest near-duplicate; feedback; which fields of a site profile filled per document,
+// and the drift alerts raised when a profile's field stopped filling.
+constexpr std::string_view kMigration4 = R"sql(
+CREATE TABLE vendors (
+  id           INTEGER PRIMARY KEY,
+  source_id    INTEGER NOT NULL REFERENCES sources (id),
+  name         TEXT NOT NULL,
+  profile_url  TEXT NOT NULL DEFAULT '',
+  first_seen   TEXT NOT NULL,
+  last_seen    TEXT NOT NULL,
+  UNIQUE (source_id, name)
+);
+
+CREATE TABLE listings (
+  id          INTEGER PRIMARY KEY,
+  source_id   INTEGER NOT NULL REFERENCES sources (id),
+  url_key     TEXT NOT NULL,
+  title       TEXT NOT NULL DEFAULT '',
+  vendor_id   INTEGER REFERENCES vendors (id),
+  first_seen  TEXT NOT NULL,
+  last_seen   TEXT NOT NULL,
+  same_as     INTEGER REFERENCES listings (id),
+  UNIQUE (source_id, url_key)
+);
+
+CREATE TABLE observations (
+  document_id  INTEGER PRIMARY KEY REFERENCES documents (id),
+  capture_id   INTEGER NOT NULL REFERENCES captures (id),
+  page_type    TEXT NOT NULL,
+  listing_id   INTEGER REFERENCES listings (id),
+  vendor_id    INTEGER REFERENCES vendors (id),
+  observed_at  TEXT NOT NULL,
+  price        TEXT NOT NULL DEFAULT '',
+  stock        TEXT NOT NULL DEFAULT '',
+  rating       TEXT NOT NULL DEFAULT '',
+  sales        TEXT NOT NULL DEFAULT '',
+  fields       TEXT NOT NULL DEFAULT '',
+  profile      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX observations_listing ON observations (listing_id, observed_at);
+CREATE INDEX observations_vendor ON observations (vendor_id, observed_at);
+
+CREATE TABLE posts (
+  document_id            INTEGER PRIMARY KEY REFERENCES documents (id),
+  source_id              INTEGER REFERENCES sources (id),
+  kind                   TEXT NOT NULL,
+  external_id            TEXT NOT NULL DEFAULT '',
+  author                 TEXT NOT NULL DEFAULT '',
+  posted_at              TEXT NOT NULL DEFAULT '',
+  duplicate_of_document  INTEGER REFERENCES documents (id)
+);
+CREATE INDEX posts_source ON posts (source_id, posted_at);
+
+CREATE TABLE feedback (
+  id           INTEGER PRIMARY KEY,
+  document_id  INTEGER NOT NULL REFERENCES documents (id),
+  listing_id   INTEGER REFERENCES listings (id),
+  vendor_id    INTEGER REFERENCES vendors (id),
+  position     INTEGER NOT NULL,
+  rating       TEXT NOT NULL DEFAULT '',
+  text         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX feedback_document ON feedback (document_id);
+
+CREATE TABLE profile_fills (
+  document_id  INTEGER NOT NULL REFERENCES documents (id),
+  profile      TEXT NOT NULL,
+  page_type    TEXT NOT NULL,
+  field        TEXT NOT NULL,
+  filled       INTEGER NOT NULL,
+  PRIMARY KEY (document_id, field)
+);
+
+CREATE TABLE drift_alerts (
+  id             INTEGER PRIMARY KEY,
+  source_id      INTEGER NOT NULL REFERENCES sources (id),
+  profile        TEXT NOT NULL,
+  page_type      TEXT NOT NULL,
+  field          TEXT NOT NULL,
+  batch          INTEGER NOT NULL REFERENCES archive_files (id),
+  previous_fill  REAL NOT NULL,
+  fill           REAL NOT NULL,
+  pages          INTEGER NOT NULL,
+  at             TEXT NOT NULL,
+  UNIQUE (source_id, profile, page_type, field, batch)
+);
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3,
+                                                         kMigration4};
 
 }  // namespace
 
