@@ -4,11 +4,14 @@
 // of price tables; a SimHash of the text, and in the store the earliest near-duplicate of every
 // document, so a repeated ad or a mirrored listing is counted once and linked to each copy.
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <tuple>
 
 #include "app/commands.h"
 #include "app/records.h"
+#include "capture/url.h"
 #include "core/clock.h"
 #include "core/file.h"
 #include "core/hash.h"
@@ -19,6 +22,7 @@
 #include "parse/language.h"
 #include "parse/near_duplicate.h"
 #include "parse/page_type.h"
+#include "parse/site_profile.h"
 
 namespace dragnet::app {
 namespace {
@@ -32,16 +36,23 @@ struct ParseArgs {
   std::vector<std::string> inputs;
   bool store = false;
   int max_distance = 3;
+  std::string profiles;  // site profile directory; "" = data/sites
 };
 
 struct ParseTools {
   parse::PageTypeVocabulary vocabulary;
   parse::FieldLabels labels;
+  parse::SiteProfiles profiles;
   std::string key;  // analyzer, version and the data files it used
 };
 
-Result<ParseTools> LoadParseTools() {
+Result<ParseTools> LoadParseTools(const ParseArgs& args) {
   ParseTools tools;
+  fs::path profile_dir =
+      args.profiles.empty() ? parse::DefaultSiteProfileDir() : fs::path(args.profiles);
+  if (!args.profiles.empty() && !fs::is_directory(profile_dir))
+    return NotFound("no site profile directory " + profile_dir.string());
+  DRAGNET_ASSIGN_OR_RETURN(tools.profiles, parse::LoadSiteProfiles(profile_dir));
   fs::path vocabulary_file = parse::DefaultParseDataFile("page_types.yaml");
   fs::path labels_file = parse::DefaultFieldLabelsFile();
   DRAGNET_ASSIGN_OR_RETURN(tools.vocabulary, parse::LoadPageTypeVocabulary(vocabulary_file));
@@ -49,7 +60,7 @@ Result<ParseTools> LoadParseTools() {
   DRAGNET_ASSIGN_OR_RETURN(std::string a, ReadFile(vocabulary_file));
   DRAGNET_ASSIGN_OR_RETURN(std::string b, ReadFile(labels_file));
   tools.key = std::string(kAnalyzer) + "/" + std::to_string(kParseAnalyzerVersion) + "/" +
-              Sha256Hex(a + '\0' + b).substr(0, 16);
+              Sha256Hex(a + '\0' + b + '\0' + tools.profiles.digest()).substr(0, 16);
   return tools;
 }
 
@@ -59,7 +70,15 @@ struct PageParse {
   uint64_t simhash = 0;
   std::string title;
   parse::LanguageGuess language;
+  std::string profile;                                      // "nexus/1" when one applied
+  std::vector<std::pair<std::string, bool>> profile_fills;  // its fields, and whether they filled
+  std::vector<parse::FeedbackItem> feedback;
 };
+
+std::string HostOf(std::string_view url) {
+  auto parsed = capture::ParseUrl(url);
+  return parsed ? parsed->host : std::string();
+}
 
 PageParse ParseHtmlPage(std::string_view html, std::string_view url, const ParseTools& tools) {
   PageParse out;
@@ -67,6 +86,19 @@ PageParse ParseHtmlPage(std::string_view html, std::string_view url, const Parse
   out.title = text.title;
   out.type = parse::ClassifyPage(html, text.text, url, tools.vocabulary);
   out.fields = parse::ExtractFields(html, tools.labels);
+  // A known layout is read by its profile first; the generic extractor fills what it leaves.
+  const parse::SiteProfile* profile = tools.profiles.Match(HostOf(url), text.title);
+  parse::ProfileExtraction read = parse::ApplyProfile(profile, out.type.type, html);
+  if (profile != nullptr && !read.tried.empty()) {
+    out.profile = profile->Key();
+    for (const std::string& id : read.tried) {
+      bool filled = std::any_of(read.fields.begin(), read.fields.end(),
+                                [&](const parse::Field& f) { return f.id == id; });
+      out.profile_fills.emplace_back(id, filled);
+    }
+    out.fields.fields = parse::MergeFields(read, out.fields.fields);
+  }
+  out.feedback = std::move(read.feedback);
   out.simhash = parse::SimHash(text.text);
   out.language = parse::DetectLanguage(text.text);
   return out;
@@ -115,6 +147,19 @@ void AppendParseJson(const std::string& id, const PageParse& p, JsonWriter& w) {
     w.EndObject();
   }
   w.EndArray();
+  if (!p.profile.empty())
+    w.Field("profile", p.profile);
+  if (!p.feedback.empty()) {
+    w.Key("feedback");
+    w.BeginArray();
+    for (const parse::FeedbackItem& item : p.feedback) {
+      w.BeginObject();
+      w.Field("rating", item.rating);
+      w.Field("text", item.text);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.Field("simhash", Hex64(p.simhash));
   w.Field("language", p.language.language);
   w.Key("scripts");
@@ -160,6 +205,117 @@ int RunParseFiles(const ParseArgs& args, const ParseTools& tools) {
   return failures > 0 ? 1 : 0;
 }
 
+// The value of field `id`, "" when the page has none.
+const parse::Field* FindField(const PageParse& p, std::string_view id) {
+  for (const parse::Field& f : p.fields.fields) {
+    if (f.id == id)
+      return &f;
+  }
+  return nullptr;
+}
+
+std::string FieldValue(const PageParse& p, std::string_view id) {
+  const parse::Field* f = FindField(p, id);
+  return f == nullptr ? std::string() : f->value;
+}
+
+// A vendor page without a vendor field is named by its title, up to the site's name.
+std::string VendorFromTitle(std::string_view title) {
+  for (std::string_view separator : {" | ", " @ ", " - ", " — ", " :: "}) {
+    size_t at = title.find(separator);
+    if (at != std::string_view::npos)
+      title = title.substr(0, at);
+  }
+  for (std::string_view prefix : {"Vendor profile: ", "Vendor: ", "Продавец: "}) {
+    if (title.starts_with(prefix))
+      title.remove_prefix(prefix.size());
+  }
+  return std::string(title.substr(0, 128));
+}
+
+// The records a parsed document gives the store (listing, vendor, post, feedback).
+store::PageRecord MakePageRecord(const store::DocumentToAnalyze& doc, const PageParse& p,
+                                 int64_t duplicate_of) {
+  store::PageRecord r;
+  r.document_id = doc.document_id;
+  r.capture_id = doc.capture_id;
+  r.source_id = doc.source_id;
+  r.observed_at = doc.date;
+  r.page_type = p.type.type;
+  r.profile = p.profile;
+  r.duplicate_of_document = duplicate_of;
+  if (r.page_type == "messenger_post" || r.page_type == "forum_thread") {
+    r.external_id = doc.uri;
+    r.author = FieldValue(p, "vendor");
+    return r;
+  }
+  if (auto url = capture::ParseUrl(doc.uri))
+    r.url_key = url->path_and_query;
+  r.title = FieldValue(p, "title");
+  if (r.title.empty())
+    r.title = p.title.substr(0, 512);
+  if (const parse::Field* vendor = FindField(p, "vendor")) {
+    r.vendor = vendor->value;
+    r.vendor_url = vendor->link;
+  } else if (r.page_type == "vendor") {
+    r.vendor = VendorFromTitle(p.title);
+  }
+  r.price = FieldValue(p, "price");
+  r.stock = FieldValue(p, "stock");
+  r.rating = FieldValue(p, "rating");
+  r.sales = FieldValue(p, "sales");
+  JsonWriter w(r.fields_json);
+  w.BeginObject();
+  for (const parse::Field& f : p.fields.fields)
+    w.Field(f.id, f.value);
+  w.EndObject();
+  for (const parse::FeedbackItem& item : p.feedback)
+    r.feedback.push_back({item.rating, item.text});
+  return r;
+}
+
+// Compares each site profile's fill rates batch by batch (capture runs, in order) and keeps an
+// alert for every field that stopped filling. Returns the new alerts.
+Result<std::vector<store::DriftAlertRow>> DetectProfileDrift(store::Store& store,
+                                                             const std::string& at) {
+  DRAGNET_ASSIGN_OR_RETURN(std::vector<store::ProfileFillRow> rows, store.ProfileFills());
+  // (source, profile, page type) -> batch -> field -> fill
+  using Batches = std::map<int64_t, std::map<std::string, parse::FillCount>>;
+  std::map<std::tuple<int64_t, std::string, std::string>, Batches> groups;
+  std::map<int64_t, std::string> source_keys;
+  for (const store::ProfileFillRow& row : rows) {
+    groups[{row.source_id, row.profile, row.page_type}][row.batch][row.field] = {row.pages,
+                                                                                 row.filled};
+    source_keys[row.source_id] = row.source_key;
+  }
+  std::vector<store::DriftAlertRow> added;
+  for (const auto& [group, batches] : groups) {
+    const std::map<std::string, parse::FillCount>* previous = nullptr;
+    for (const auto& [batch, fills] : batches) {
+      if (previous != nullptr) {
+        for (const parse::DriftAlert& alert : parse::DetectDrift(*previous, fills)) {
+          store::DriftAlertRow row;
+          row.source_id = std::get<0>(group);
+          row.source_key = source_keys[row.source_id];
+          row.profile = std::get<1>(group);
+          row.page_type = std::get<2>(group);
+          row.field = alert.field;
+          row.batch = batch;
+          row.previous_fill = alert.previous_fill;
+          row.fill = alert.fill;
+          row.pages = alert.pages;
+          row.at = at;
+          DRAGNET_ASSIGN_OR_RETURN(bool is_new, store.AddDriftAlert(row));
+          if (is_new)
+            added.push_back(std::move(row));
+        }
+      }
+      previous = &fills;
+    }
+  }
+  return added;
+}
+
 store::Finding MakeParseFinding(std::string kind, std::string key) {
   store::Finding f;
   f.kind = std::move(kind);
@@ -194,6 +350,9 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
   }
   Progress progress("parse", global.quiet);
   uint64_t duplicates = 0;
+  // What each analysed document gives the store besides its findings, saved in the same
+  // transaction as its analysis.
+  std::map<int64_t, std::pair<store::PageRecord, PageParse>> pending;
   auto run = AnalyseStoredDocuments(
       *store, kAnalyzer, tools.key, "parse", global.operator_name, global.case_id, progress,
       [&](const store::DocumentToAnalyze& doc, const StoredRecord& record,
@@ -256,16 +415,31 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
           script.value = share.share;
           analysis.findings.push_back(std::move(script));
         }
+        int64_t duplicate_of = 0;
         if (text && parsed.simhash != 0) {
           analysis.findings.push_back(MakeParseFinding("simhash", Hex64(parsed.simhash)));
           auto first = index.Add(doc.document_id, parsed.simhash);
           if (first && *first != doc.document_id) {
             store::Finding dup = MakeParseFinding("near_duplicate", std::to_string(*first));
             ++duplicates;
+            duplicate_of = *first;
             analysis.findings.push_back(std::move(dup));
           }
         }
+        store::PageRecord page_record = MakePageRecord(doc, parsed, duplicate_of);
+        pending[doc.document_id] = {std::move(page_record), std::move(parsed)};
         return static_cast<uint64_t>(record.block.size());
+      },
+      [&](const store::Analysis& analysis) -> Status {
+        auto it = pending.find(analysis.document_id);
+        if (it == pending.end())
+          return Status::Ok();
+        const auto& [page_record, parsed] = it->second;
+        DRAGNET_RETURN_IF_ERROR(store->PutPageRecord(page_record));
+        DRAGNET_RETURN_IF_ERROR(store->PutProfileFills(analysis.document_id, parsed.profile,
+                                                       parsed.type.type, parsed.profile_fills));
+        pending.erase(it);
+        return Status::Ok();
       });
   if (!run.has_value()) {
     PrintError(run.error().message());
@@ -282,6 +456,40 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
     for (const auto& [type, n] : *types)
       std::printf(" %s=%lld", type.c_str(), static_cast<long long>(n));
     std::printf("\n");
+  }
+  auto alerts = DetectProfileDrift(*store, FormatW3c(SystemClock().Now(), 3));
+  if (!alerts.has_value()) {
+    PrintError(alerts.error().message());
+    return 1;
+  }
+  for (const store::DriftAlertRow& a : *alerts) {
+    std::printf(
+        "drift: %s, profile %s: %s pages' `%s` filled %.0f%% before, %.0f%% of %lld pages in "
+        "capture batch %lld; the generic extractor fills it until the profile is updated\n",
+        a.source_key.c_str(), a.profile.c_str(), a.page_type.c_str(), a.field.c_str(),
+        100 * a.previous_fill, 100 * a.fill, static_cast<long long>(a.pages),
+        static_cast<long long>(a.batch));
+    store::AuditEntry audit;
+    audit.at = a.at;
+    audit.actor = global.operator_name.empty() ? UserName() : global.operator_name;
+    audit.action = "drift_alert";
+    audit.target = a.source_key + " " + a.profile + " " + a.page_type + "." + a.field;
+    audit.reason = global.case_id.empty() ? "" : "case " + global.case_id;
+    if (auto appended = store->AppendAudit(audit); !appended.has_value()) {
+      PrintError(appended.error().message());
+      return 1;
+    }
+  }
+  if (auto c = store->CountRecords(); c.has_value()) {
+    std::printf(
+        "records: %lld listings (%lld the same as one on another site, %lld observations), "
+        "%lld vendors, %lld feedback entries on %lld sites; %lld posts (%lld unique) in %lld "
+        "channels; %lld drift alerts\n",
+        static_cast<long long>(c->listings), static_cast<long long>(c->listings_on_mirrors),
+        static_cast<long long>(c->observations), static_cast<long long>(c->vendors),
+        static_cast<long long>(c->feedback), static_cast<long long>(c->sites),
+        static_cast<long long>(c->posts), static_cast<long long>(c->unique_posts),
+        static_cast<long long>(c->channels), static_cast<long long>(c->drift_alerts));
   }
   return unreadable > 0 ? 2 : 0;
 }
@@ -300,8 +508,10 @@ void RegisterParseCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_
                   "SimHash bits two near-duplicates may differ in")
       ->default_val(3)
       ->check(CLI::Range(0, 15));
+  cmd->add_option("--profiles", args->profiles, "Site profile directory (default: data/sites)")
+      ->type_name("DIR");
   cmd->callback([&options, args, &exit_code] {
-    auto tools = LoadParseTools();
+    auto tools = LoadParseTools(*args);
     if (!tools.has_value()) {
       PrintError(tools.error().message());
       exit_code = 1;

@@ -270,6 +270,25 @@ void PrintDemoSummary(store::Store& store) {
       shared.size());
   for (size_t i = 0; i < shared.size() && i < 6; ++i)
     std::printf("                   %s\n", shared[i].second.c_str());
+  if (auto records = store.CountRecords(); records.has_value()) {
+    std::printf(
+        "records          %lld listings (%lld also on a mirror) seen %lld times, %lld vendors, "
+        "%lld feedback entries; %lld posts, %lld after near-duplicates are counted once\n",
+        static_cast<long long>(records->listings),
+        static_cast<long long>(records->listings_on_mirrors),
+        static_cast<long long>(records->observations), static_cast<long long>(records->vendors),
+        static_cast<long long>(records->feedback), static_cast<long long>(records->posts),
+        static_cast<long long>(records->unique_posts));
+  }
+  if (auto alerts = store.DriftAlerts(); alerts.has_value() && !alerts->empty()) {
+    std::printf(
+        "layout drift     %zu alerts (a site changed its templates; the generic extractor "
+        "took over):",
+        alerts->size());
+    for (const store::DriftAlertRow& a : *alerts)
+      std::printf(" %s.%s", a.profile.c_str(), a.field.c_str());
+    std::printf("\n");
+  }
   std::printf("USD per gram     median per substance:");
   for (auto& [name, values] : per_gram) {
     std::sort(values.begin(), values.end());

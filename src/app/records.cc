@@ -151,7 +151,7 @@ Result<AnalysisRun> AnalyseStoredDocuments(store::Store& store, const std::strin
                                            const std::string& key, const std::string& action,
                                            const std::string& operator_name,
                                            const std::string& case_id, Progress& progress,
-                                           const AnalyseFn& analyse) {
+                                           const AnalyseFn& analyse, const AlsoSaveFn& also_save) {
   const SystemClock clock;
   StoredRecordReader records;
   AnalysisRun run;
@@ -177,7 +177,7 @@ Result<AnalysisRun> AnalyseStoredDocuments(store::Store& store, const std::strin
       ++run.analysed;
       run.bytes += bytes;
     }
-    DRAGNET_RETURN_IF_ERROR(PutAnalyses(store, analyses, FormatW3c(clock.Now(), 3)));
+    DRAGNET_RETURN_IF_ERROR(PutAnalyses(store, analyses, FormatW3c(clock.Now(), 3), also_save));
     progress.Update(run.analysed, run.bytes);
   }
   progress.Finish(run.analysed, run.bytes);
@@ -187,10 +187,13 @@ Result<AnalysisRun> AnalyseStoredDocuments(store::Store& store, const std::strin
 }
 
 Status PutAnalyses(store::Store& store, const std::vector<store::Analysis>& analyses,
-                   const std::string& analyzed_at) {
+                   const std::string& analyzed_at, const AlsoSaveFn& also_save) {
   return store.InTransaction([&]() -> Status {
-    for (const auto& analysis : analyses)
+    for (const auto& analysis : analyses) {
       DRAGNET_RETURN_IF_ERROR(store.PutAnalysis(analysis, analyzed_at));
+      if (also_save)
+        DRAGNET_RETURN_IF_ERROR(also_save(analysis));
+    }
     return Status::Ok();
   });
 }

@@ -66,6 +66,10 @@ struct AnalysisRun {
 using AnalyseFn = std::function<Result<uint64_t>(
     const store::DocumentToAnalyze& doc, const StoredRecord& record, store::Analysis& analysis)>;
 
+// Saves what else an analyzer derived from one analysed document (records), inside the
+// transaction that saves its analysis.
+using AlsoSaveFn = std::function<Status(const store::Analysis& analysis)>;
+
 // Runs `analyse` on every stored document that `analyzer` with `key` has not seen, in batches
 // each saved in one transaction (a stopped run resumes after the last batch), with progress,
 // and appends the run's audit entry (`action`, operator, case).
@@ -73,11 +77,12 @@ Result<AnalysisRun> AnalyseStoredDocuments(store::Store& store, const std::strin
                                            const std::string& key, const std::string& action,
                                            const std::string& operator_name,
                                            const std::string& case_id, Progress& progress,
-                                           const AnalyseFn& analyse);
+                                           const AnalyseFn& analyse,
+                                           const AlsoSaveFn& also_save = {});
 
 // Saves one batch of analyses in one transaction (a stopped run resumes after the last batch).
 Status PutAnalyses(store::Store& store, const std::vector<store::Analysis>& analyses,
-                   const std::string& analyzed_at);
+                   const std::string& analyzed_at, const AlsoSaveFn& also_save = {});
 
 // The audit entry of an analysing run: who ran `action` on how many documents, with which key,
 // for which case.

@@ -764,12 +764,22 @@ class Builder {
             h += "<div class=\"card\"><div class=\"card-header\"><h2>" + Esc(title) +
                  "</h2></div>\n" +
                  (a.id % 2 == 0 ? "<img class=\"thumb\" src=\"/img/" + a.handle + ".jpg\">\n"
-                                : std::string()) +
-                 "<dl class=\"meta\"><dt>Seller</dt><dd><a href=\"/u/" + account.at(a.id) + "\">" +
-                 account.at(a.id) + "</a></dd>\n<dt>Origin</dt><dd>" +
-                 (a.id % 2 == 0 ? "EU" : "USA") +
-                 "</dd>\n<dt>Destination</dt><dd>EU, UK</dd></dl>\n"
-                 "<div class=\"offers\">\n";
+                                : std::string());
+            std::string seller =
+                "<a href=\"/u/" + account.at(a.id) + "\">" + account.at(a.id) + "</a>";
+            std::string origin = a.id % 2 == 0 ? "EU" : "USA";
+            // The market changes its templates between the crawls: the facts move from a
+            // definition list into a list of "Label: value" items, which breaks its site
+            // profile (a drift alert) while the generic extractor still reads them.
+            if (e == 0) {
+              h += "<dl class=\"meta\"><dt>Seller</dt><dd>" + seller +
+                   "</dd>\n<dt>Origin</dt><dd>" + origin +
+                   "</dd>\n<dt>Destination</dt><dd>EU, UK</dd></dl>\n";
+            } else {
+              h += "<ul class=\"facts\"><li>Seller: " + seller + "</li>\n<li>Origin: " + origin +
+                   "</li>\n<li>Destination: EU, UK</li></ul>\n";
+            }
+            h += "<div class=\"offers\">\n";
             for (size_t t = 0; t < p.tiers.size(); ++t) {
               double usd = TierPrice(unit, p.tiers[t], t);
               h += "<div class=\"offer\">" + Amount(p.tiers[t], false) + " " +
