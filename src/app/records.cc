@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "core/file.h"
+#include "parse/charset.h"
 #include "parse/html_text.h"
 
 namespace dragnet::app {
@@ -101,6 +102,8 @@ std::optional<std::string> RecordText(archive::WarcType type, std::string conten
                  content_type.find("html") != std::string::npos;
   if (!textual)
     return std::nullopt;
+  if (!json)
+    text = parse::DecodePage(text, content_type).utf8;  // windows-1251, KOI8-R... as UTF-8
   if (content_type.find("html") != std::string::npos || LooksLikeHtml("", text)) {
     return parse::ExtractText(text).text;
   }

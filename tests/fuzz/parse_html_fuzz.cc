@@ -1,14 +1,18 @@
-// Fuzzes the parse stage's path from untrusted HTML bytes: page text, page type, listing fields
-// and the SimHash of the text, with their invariants (a known page type, capped fields and rows).
+// Fuzzes the parse stage's path from untrusted HTML bytes: charset decoding, page text, main
+// content, page type, listing fields, feedback lists and the SimHash of the text, with their
+// invariants (UTF-8 out, a known page type, capped fields, rows and feedback).
 
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "parse/boilerplate.h"
+#include "parse/charset.h"
 #include "parse/fields.h"
 #include "parse/html_text.h"
 #include "parse/near_duplicate.h"
 #include "parse/page_type.h"
+#include "parse/site_profile.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace dragnet::parse;
@@ -24,7 +28,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::abort();
     return new FieldLabels(std::move(*loaded));
   }();
-  std::string_view html(reinterpret_cast<const char*>(data), size);
+  std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  // The first byte picks a declared charset, as an HTTP header would give it.
+  static const char* const kTypes[] = {"",
+                                       "text/html; charset=windows-1251",
+                                       "text/html; charset=koi8-r",
+                                       "text/html; charset=utf-16le",
+                                       "text/html; charset=\"shift_jis\"",
+                                       "text/html; charset=nonsense"};
+  std::string_view content_type = size > 0 ? kTypes[data[0] % 6] : "";
+  DecodedPage decoded = DecodePage(bytes, content_type);
+  if (decoded.utf8.size() > 3 * size + 3 || decoded.charset.empty())
+    std::abort();
+  std::string_view html = decoded.utf8;
+  MainContent main = ExtractMainContent(html);
+  if (main.text.size() > html.size() + 4096 * (main.kept_blocks + 1))
+    std::abort();
+  ProfileExtraction read = ApplyProfile(nullptr, "vendor", html);
+  if (read.feedback.size() > kMaxFeedbackPerPage)
+    std::abort();
   HtmlText text = ExtractText(html, 1 << 20);
   if (text.text.size() > (1 << 20) + 4096)
     std::abort();
