@@ -744,6 +744,7 @@ TEST_P(StoreConformanceTest, PageRecordsKeepListingsVendorsPostsAndTheirHistory)
   auto [d4, c4] = document(file1, 30, site);
   auto [p1, pc1] = document(file1, 40, channel);
   auto [p2, pc2] = document(file1, 50, channel);
+  auto [d5, c5] = document(file1, 60, site);
 
   PageRecord r;
   r.document_id = d1;
@@ -772,6 +773,12 @@ TEST_P(StoreConformanceTest, PageRecordsKeepListingsVendorsPostsAndTheirHistory)
   r.source_id = mirror;
   r.duplicate_of_document = d1;
   ASSERT_TRUE(store_->PutPageRecord(r).ok());
+  // Another listing of the same site whose page is a near-duplicate is still another offer.
+  r.document_id = d5;
+  r.capture_id = c5;
+  r.source_id = site;
+  r.url_key = "/item?id=8";
+  ASSERT_TRUE(store_->PutPageRecord(r).ok());
   PageRecord v;
   v.document_id = d4;
   v.capture_id = c4;
@@ -798,9 +805,9 @@ TEST_P(StoreConformanceTest, PageRecordsKeepListingsVendorsPostsAndTheirHistory)
   ASSERT_TRUE(counts.has_value()) << counts.error().message();
   EXPECT_EQ(counts->sites, 2);
   EXPECT_EQ(counts->channels, 1);
-  EXPECT_EQ(counts->listings, 2);
+  EXPECT_EQ(counts->listings, 3);
   EXPECT_EQ(counts->listings_on_mirrors, 1);
-  EXPECT_EQ(counts->observations, 4);
+  EXPECT_EQ(counts->observations, 5);
   EXPECT_EQ(counts->vendors, 2) << "bob on the market and bob on the mirror";
   EXPECT_EQ(counts->posts, 2);
   EXPECT_EQ(counts->unique_posts, 1);

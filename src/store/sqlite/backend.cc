@@ -1017,9 +1017,12 @@ Status SqliteStore::PutPageRecord(const PageRecord& r) {
       if (r.duplicate_of_document > 0) {
         DRAGNET_ASSIGN_OR_RETURN(int64_t first, ListingOfDocument(r.duplicate_of_document));
         if (first > 0 && first != listing_id) {
+          // Only a copy on another site (a mirror) is the same listing; two listings of one
+          // site with near-identical pages are still two offers.
           DRAGNET_RETURN_IF_ERROR(
-              Run("UPDATE listings SET same_as = ? WHERE id = ? AND same_as IS NULL", first,
-                  listing_id));
+              Run("UPDATE listings SET same_as = ? WHERE id = ? AND same_as IS NULL AND "
+                  "source_id != (SELECT source_id FROM listings WHERE id = ?)",
+                  first, listing_id, first));
         }
       }
     }
