@@ -994,6 +994,7 @@ void RegisterIdentifyCommands(CLI::App& app, GlobalOptions& options, ExitCode& e
   RegisterEvalSelectorsCommand(*eval, exit_code);
   RegisterEvalE2eCommand(*eval, options, exit_code);
   RegisterTrainCommands(app, *eval, options, exit_code);
+  RegisterEvalParseCommand(*eval, exit_code);
   CLI::App* eval_identify = eval->add_subcommand(
       "identify", "Precision, recall and F1 of substance classes and drug/non-drug on a CSV");
   eval_identify->add_option("--labels", eval_options->labels, "Labelled CSV file")

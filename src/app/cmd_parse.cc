@@ -17,14 +17,9 @@
 #include "core/hash.h"
 #include "core/json_writer.h"
 #include "core/progress.h"
-#include "parse/boilerplate.h"
-#include "parse/charset.h"
-#include "parse/fields.h"
-#include "parse/html_text.h"
-#include "parse/language.h"
+#include "parse/field_eval.h"
 #include "parse/near_duplicate.h"
-#include "parse/page_type.h"
-#include "parse/site_profile.h"
+#include "parse/page_parser.h"
 
 namespace dragnet::app {
 namespace {
@@ -43,85 +38,21 @@ struct ParseArgs {
 };
 
 struct ParseTools {
-  parse::PageTypeVocabulary vocabulary;
-  parse::FieldLabels labels;
-  parse::SiteProfiles profiles;
-  bool main_text = false;
+  parse::PageParser parser;
   std::string key;  // analyzer, version and the data files it used
 };
 
 Result<ParseTools> LoadParseTools(const ParseArgs& args) {
-  ParseTools tools;
-  fs::path profile_dir =
-      args.profiles.empty() ? parse::DefaultSiteProfileDir() : fs::path(args.profiles);
-  if (!args.profiles.empty() && !fs::is_directory(profile_dir))
-    return NotFound("no site profile directory " + profile_dir.string());
-  DRAGNET_ASSIGN_OR_RETURN(tools.profiles, parse::LoadSiteProfiles(profile_dir));
-  tools.main_text = args.main_text;
-  fs::path vocabulary_file = parse::DefaultParseDataFile("page_types.yaml");
-  fs::path labels_file = parse::DefaultFieldLabelsFile();
-  DRAGNET_ASSIGN_OR_RETURN(tools.vocabulary, parse::LoadPageTypeVocabulary(vocabulary_file));
-  DRAGNET_ASSIGN_OR_RETURN(tools.labels, parse::LoadFieldLabels(labels_file));
-  DRAGNET_ASSIGN_OR_RETURN(std::string a, ReadFile(vocabulary_file));
-  DRAGNET_ASSIGN_OR_RETURN(std::string b, ReadFile(labels_file));
-  tools.key = std::string(kAnalyzer) + "/" + std::to_string(kParseAnalyzerVersion) + "/" +
-              Sha256Hex(a + '\0' + b + '\0' + tools.profiles.digest()).substr(0, 16);
-  return tools;
+  parse::PageParserOptions options;
+  options.profiles = args.profiles;
+  options.main_text = args.main_text;
+  DRAGNET_ASSIGN_OR_RETURN(parse::PageParser parser, parse::PageParser::Load(options));
+  std::string key = std::string(kAnalyzer) + "/" + std::to_string(kParseAnalyzerVersion) + "/" +
+                    parser.data_digest();
+  return ParseTools{std::move(parser), std::move(key)};
 }
 
-struct PageParse {
-  parse::PageType type;
-  parse::ExtractedFields fields;
-  uint64_t simhash = 0;
-  std::string title;
-  parse::LanguageGuess language;
-  std::string profile;                                      // "nexus/1" when one applied
-  std::vector<std::pair<std::string, bool>> profile_fills;  // its fields, and whether they filled
-  std::vector<parse::FeedbackItem> feedback;
-  std::string main_text;       // without menus and footers, with --main-text
-  std::string charset;         // the encoding the page was decoded from
-  std::string charset_source;  // bom, http, meta, detected, default
-};
-
-std::string HostOf(std::string_view url) {
-  auto parsed = capture::ParseUrl(url);
-  return parsed ? parsed->host : std::string();
-}
-
-// Parses a page's bytes as served, with the HTTP Content-Type when there is one.
-PageParse ParseHtmlPage(std::string_view bytes, std::string_view content_type, std::string_view url,
-                        const ParseTools& tools) {
-  PageParse out;
-  parse::DecodedPage decoded = parse::DecodePage(bytes, content_type);
-  out.charset = decoded.charset;
-  out.charset_source = decoded.source;
-  std::string_view html = decoded.utf8;
-  parse::HtmlText text = parse::ExtractText(html);
-  out.title = text.title;
-  out.type = parse::ClassifyPage(html, text.text, url, tools.vocabulary);
-  out.fields = parse::ExtractFields(html, tools.labels);
-  // A known layout is read by its profile first; the generic extractor fills what it leaves.
-  const parse::SiteProfile* profile = tools.profiles.Match(HostOf(url), text.title);
-  parse::ProfileExtraction read = parse::ApplyProfile(profile, out.type.type, html);
-  if (profile != nullptr && !read.tried.empty()) {
-    out.profile = profile->Key();
-    for (const std::string& id : read.tried) {
-      bool filled = std::any_of(read.fields.begin(), read.fields.end(),
-                                [&](const parse::Field& f) { return f.id == id; });
-      out.profile_fills.emplace_back(id, filled);
-    }
-    out.fields.fields = parse::MergeFields(read, out.fields.fields);
-  }
-  out.feedback = std::move(read.feedback);
-  // Near-duplicates are judged on the whole text, not the main content (boilerplate.h): on short
-  // card listings the main content drops the seller's link and leaves little but the offers, and
-  // different listings of one shop then fall within 3 bits (measured on the simulated web).
-  out.simhash = parse::SimHash(text.text);
-  if (tools.main_text)
-    out.main_text = parse::ExtractMainContent(html).text;
-  out.language = parse::DetectLanguage(text.text);
-  return out;
-}
+using PageParse = parse::ParsedPage;
 
 std::string Hex64(uint64_t value) {
   char buffer[17];
@@ -224,7 +155,7 @@ int RunParseFiles(const ParseArgs& args, const ParseTools& tools) {
     }
     line.clear();
     JsonWriter w(line);
-    AppendParseJson(file.string(), ParseHtmlPage(*html, "", "file://" + file.string(), tools), w);
+    AppendParseJson(file.string(), tools.parser.Parse(*html, "", "file://" + file.string()), w);
     std::printf("%s\n", line.c_str());
   }
   return failures > 0 ? 1 : 0;
@@ -395,7 +326,7 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
           text = message.has_value();
         } else if (payload && (content_type.find("html") != std::string::npos ||
                                LooksLikeHtml(doc.uri, *payload))) {
-          parsed = ParseHtmlPage(*payload, content_type, doc.uri, tools);
+          parsed = tools.parser.Parse(*payload, content_type, doc.uri);
           text = true;
         } else {
           parsed.type = {"other", 0.99, {"not a page of text"}};
@@ -561,6 +492,71 @@ void RegisterParseCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_
     }
     exit_code = args->store ? RunParseStore(options, *args, *tools) : RunParseFiles(*args, *tools);
   });
+}
+
+namespace {
+
+struct EvalParseArgs {
+  std::string golden;
+  std::string base;
+  std::string profiles;
+  bool verbose = false;
+  double min_f1 = 0;
+};
+
+int RunEvalParse(const EvalParseArgs& args) {
+  auto pages = parse::LoadGoldenPages(args.golden);
+  if (!pages.has_value()) {
+    PrintError(pages.error().message());
+    return 1;
+  }
+  parse::PageParserOptions options;
+  options.profiles = args.profiles;
+  auto parser = parse::PageParser::Load(options);
+  if (!parser.has_value()) {
+    PrintError(parser.error().message());
+    return 1;
+  }
+  fs::path base = args.base.empty() ? fs::path(args.golden).parent_path() : fs::path(args.base);
+  auto evaluation = parse::EvaluateGoldenPages(*pages, base, *parser);
+  if (!evaluation.has_value()) {
+    PrintError(evaluation.error().message());
+    return 1;
+  }
+  std::printf("eval parse: %s (%zu pages under %s)\n", args.golden.c_str(), pages->size(),
+              base.string().c_str());
+  std::printf("%s", parse::FormatFieldEvalReport(evaluation->report).c_str());
+  if (args.verbose) {
+    for (const std::string& difference : evaluation->differences)
+      std::printf("  %s\n", difference.c_str());
+  }
+  double f1 = evaluation->report.all.F1();
+  if (f1 < args.min_f1) {
+    std::printf("FAIL: field F1 %.3f < %.3f\n", f1, args.min_f1);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterEvalParseCommand(CLI::App& eval, ExitCode& exit_code) {
+  auto args = std::make_shared<EvalParseArgs>();
+  auto* cmd = eval.add_subcommand(
+      "parse",
+      "Field precision, recall and F1 and page-type accuracy of `dragnet parse` on a golden set: "
+      "JSON Lines of pages with the fields expected (tests/golden/parse/README.md)");
+  cmd->add_option("--golden", args->golden, "Golden JSON Lines file")
+      ->required()
+      ->type_name("FILE");
+  cmd->add_option("--base", args->base,
+                  "Folder the pages' `file` paths are relative to (default: the golden file's)")
+      ->type_name("DIR");
+  cmd->add_option("--profiles", args->profiles, "Site profile directory (default: data/sites)")
+      ->type_name("DIR");
+  cmd->add_flag("--verbose", args->verbose, "List every value missed, wrong or extra");
+  cmd->add_option("--min-f1", args->min_f1, "Fail (exit 1) below this field F1");
+  cmd->callback([args, &exit_code] { exit_code = RunEvalParse(*args); });
 }
 
 }  // namespace dragnet::app

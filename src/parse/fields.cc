@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -32,6 +33,7 @@ constexpr size_t kMaxLinkBytes = 2048;
 constexpr size_t kMaxLineLinks = 8;
 constexpr size_t kMaxCellsPerRow = 64;
 constexpr size_t kMaxOpenFrames = 256;  // open tables, cells, <dt> and <dd> tracked
+constexpr int kMaxDepth = 1 << 20;      // elements counted inside one frame
 
 const std::set<std::string, std::less<>> kLanguages = {"en", "ru", "uk", "de", "pl", "nl", "fr",
                                                        "es", "it", "tr", "kk", "be", "cs", "pt",
@@ -109,6 +111,32 @@ std::optional<Kind> KindOf(std::string_view tag) {
   return std::nullopt;
 }
 
+// Whether `text` holds a letter or a digit (ICU character classes), not only punctuation.
+bool HasAlnum(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  auto length = static_cast<int32_t>(std::min(text.size(), kMaxLineBytes));
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c >= 0 && u_isalnum(c))
+      return true;
+  }
+  return false;
+}
+
+// Whether `text` holds a decimal digit (general category Nd: ASCII, Arabic-Indic, ...).
+bool HasDigit(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  auto length = static_cast<int32_t>(std::min(text.size(), kMaxLineBytes));
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c >= 0 && u_isdigit(c))
+      return true;
+  }
+  return false;
+}
+
 // An open table, cell, <dt> or <dd>; closed cells wait in their table's row.
 struct Frame {
   Kind kind = Kind::kTable;
@@ -118,6 +146,16 @@ struct Frame {
   std::string text, link, alt;
   std::string term;  // kDefinition: the text of the <dt> before it
   size_t term_order = 0;
+  // The first link's text, and whether the frame has text of its own outside it: text directly
+  // in the frame, not in a child element, with a letter or digit. Elements open inside the
+  // frame are counted so that "directly" is known; link_depth is the count inside the link.
+  int depth = 0;
+  int link_depth = 0;  // > 0 while inside the first link, -1 after it
+  bool link_space = false;
+  bool loose = false;
+  std::string link_text;
+  // A vendor's name: the link text when everything else is in other elements or punctuation.
+  std::string name;
 };
 
 struct Table {
@@ -156,6 +194,14 @@ class Extractor {
         Reference(tag == "a", value);
     }
     std::optional<Kind> kind = KindOf(tag);
+    if (!kind && !frames_.empty() && frames_.back().kind != Kind::kTable) {
+      Frame& frame = frames_.back();
+      if (frame.depth < kMaxDepth) {
+        ++frame.depth;
+        if (tag == "a" && frame.link_depth == 0 && !frame.link.empty())
+          frame.link_depth = frame.depth;  // the first <a href>, as Reference just recorded
+      }
+    }
     if (!kind || (kind == Kind::kCell && tables_.empty()))
       return;
     if (frames_.size() >= kMaxOpenFrames) {
@@ -186,6 +232,14 @@ class Extractor {
     if (tag == "tr" && !tables_.empty())
       EndRow();
     std::optional<Kind> kind = KindOf(tag);
+    if (!kind && !frames_.empty() && frames_.back().kind != Kind::kTable) {
+      Frame& frame = frames_.back();
+      if (frame.depth > 0) {
+        if (frame.link_depth == frame.depth)
+          frame.link_depth = -1;
+        --frame.depth;
+      }
+    }
     if (!kind)
       return;
     if (overflow_ > 0) {
@@ -207,8 +261,15 @@ class Extractor {
     if (line_.empty())
       line_order_ = events_;
     AppendCollapsed(line_, line_space_, piece, kMaxLineBytes);
-    if (!frames_.empty() && frames_.back().kind != Kind::kTable)
-      AppendCollapsed(frames_.back().text, frames_.back().space, piece, kMaxFieldValueBytes + 4);
+    if (!frames_.empty() && frames_.back().kind != Kind::kTable) {
+      Frame& frame = frames_.back();
+      AppendCollapsed(frame.text, frame.space, piece, kMaxFieldValueBytes + 4);
+      if (frame.link_depth > 0) {
+        AppendCollapsed(frame.link_text, frame.link_space, piece, kMaxFieldValueBytes + 4);
+      } else if (frame.depth == 0 && !frame.loose) {
+        frame.loose = HasAlnum(piece);
+      }
+    }
   }
 
   ExtractedFields Finish() {
@@ -267,6 +328,10 @@ class Extractor {
       if (frame.text.empty())
         frame.text = std::move(frame.alt);  // a flag or star image with no text
       Truncate(frame.text, kMaxFieldValueBytes);
+      if (!frame.loose && frame.kind != Kind::kTable) {
+        frame.name = std::move(frame.link_text);
+        Truncate(frame.name, kMaxFieldValueBytes);
+      }
       if (frame.kind == Kind::kTable && !tables_.empty()) {
         FlushRow(tables_.back());
         tables_.pop_back();
@@ -277,8 +342,9 @@ class Extractor {
         term_ = std::move(frame.text);
         term_order_ = frame.order;
       } else if (frame.kind == Kind::kDefinition) {
-        Offer(frame.term_order, 0, labels_.Match(frame.term), frame.term, std::move(frame.text),
-              std::move(frame.link));
+        std::string_view id = labels_.Match(frame.term);
+        if (!IsOtherLabel(id, frame.text))
+          Offer(frame.term_order, 0, id, frame.term, ValueOf(id, frame), std::move(frame.link));
       }
     }
   }
@@ -304,9 +370,10 @@ class Extractor {
     if (!table.columns.empty() && !all_header) {
       std::vector<Field> record;
       for (size_t i = 0; i < cells.size() && i < table.columns.size(); ++i) {
-        if (!table.columns[i].empty() && !cells[i].text.empty()) {
-          record.push_back({std::string(table.columns[i]), table.column_labels[i],
-                            std::move(cells[i].text), std::move(cells[i].link)});
+        std::string_view id = table.columns[i];
+        if (!id.empty() && !cells[i].text.empty() && labels_.Accepts(id, cells[i].text)) {
+          record.push_back({std::string(id), table.column_labels[i], ValueOf(id, cells[i]),
+                            std::move(cells[i].link)});
         }
       }
       if (cells.size() >= 2 && !record.empty() && rows_.size() < kMaxRowsPerPage)
@@ -315,13 +382,33 @@ class Extractor {
     }
     for (size_t i = 0; i + 1 < cells.size(); ++i) {
       std::string_view id = labels_.Match(cells[i].text);
-      if (!id.empty()) {
-        Offer(cells[i].order, 0, id, cells[i].text, std::move(cells[i + 1].text),
+      if (!id.empty() && !IsOtherLabel(id, cells[i + 1].text)) {
+        Offer(cells[i].order, 0, id, cells[i].text, ValueOf(id, cells[i + 1]),
               std::move(cells[i + 1].link));
         ++i;
       }
     }
   }
+
+  // A value that is wholly the label of another field is the next label, not a value: a label
+  // row rendered as lines, or a section heading ("Item info:") before a label ("seller"). The
+  // same field's label stays a value ("Availability: In stock").
+  bool IsOtherLabel(std::string_view id, std::string_view value) const {
+    std::string_view other = labels_.MatchWhole(value);
+    return !other.empty() && other != id;
+  }
+
+  // The value of field `id` in a closed cell or definition: a vendor's link text when the rest
+  // of the cell is a badge, else all its text.
+  static std::string ValueOf(std::string_view id, Frame& frame) {
+    if (id == "vendor" && !frame.name.empty())
+      return std::move(frame.name);
+    return std::move(frame.text);
+  }
+
+  // Whether the line being ended is inside a table cell, <dt> or <dd>: tables pair their own
+  // labels and values, so a bare label line there is a column header, not a label.
+  bool InStructure() const { return !frames_.empty() && frames_.back().kind != Kind::kTable; }
 
   // A line of text ends: "Label: value", or "Label:" alone with the value on the next line.
   void EndLine() {
@@ -345,18 +432,27 @@ class Extractor {
         Offer(line_order_, 1, id, line.substr(0, colon), line.substr(start),
               link == links.end() ? "" : std::move(link->second));
       }
-    } else if (pending_) {
-      Offer(pending_->order, 1, pending_->field.id, pending_->field.label, std::move(line),
-            links.empty() ? "" : std::move(links.front().second));
-      pending_.reset();
+      return;
     }
+    if (pending_) {
+      std::optional<Candidate> pending = std::exchange(pending_, std::nullopt);
+      if (!IsOtherLabel(pending->field.id, line)) {
+        return Offer(pending->order, pending->rank, pending->field.id, pending->field.label,
+                     std::move(line), links.empty() ? "" : std::move(links.front().second));
+      }
+    }
+    // A line that is wholly the label of a number field, without a colon and outside tables:
+    // the value may be the next line ("price" then "฿0.0060"); the number type guards it.
+    std::string_view bare = InStructure() ? "" : labels_.MatchWhole(line);
+    if (!bare.empty() && labels_.ValueType(bare) == FieldValueType::kNumber)
+      pending_ = Candidate{line_order_, 2, {std::string(bare), line, "", ""}};
   }
 
   // First occurrence wins: the earliest label position, structure before text at a tie.
   void Offer(size_t order, int rank, std::string_view id, std::string_view label, std::string value,
              std::string link) {
     Truncate(value, kMaxFieldValueBytes);
-    if (id.empty() || value.empty())
+    if (id.empty() || value.empty() || !labels_.Accepts(id, value))
       return;
     Candidate candidate{
         order, rank, {std::string(id), RawLabel(label), std::move(value), std::move(link)}};
@@ -490,6 +586,25 @@ std::string_view FieldLabels::Match(std::string_view label) const {
   return best;
 }
 
+std::string_view FieldLabels::MatchWhole(std::string_view text) const {
+  if (text.size() > kMaxLabelBytes || by_label_.empty())
+    return {};
+  auto it = by_label_.find(Fold(text));
+  return it == by_label_.end() ? std::string_view() : std::string_view(fields_[it->second].id);
+}
+
+FieldValueType FieldLabels::ValueType(std::string_view id) const {
+  for (const FieldDefinition& field : fields_) {
+    if (field.id == id)
+      return field.value;
+  }
+  return FieldValueType::kText;
+}
+
+bool FieldLabels::Accepts(std::string_view id, std::string_view value) const {
+  return ValueType(id) != FieldValueType::kNumber || HasDigit(value);
+}
+
 Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& file) {
   FieldLabels labels;
   std::vector<std::string> errors;
@@ -497,9 +612,9 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
     int line = node.IsDefined() ? node.Mark().line + 1 : 0;
     errors.push_back(file + ":" + (line > 0 ? std::to_string(line) + ":" : "") + " " + message);
   };
-  auto check_keys = [&](const YAML::Node& map, std::string_view a, std::string_view b) {
+  auto check_keys = [&](const YAML::Node& map, std::initializer_list<std::string_view> keys) {
     for (const auto& entry : map) {
-      if (entry.first.Scalar() != a && entry.first.Scalar() != b)
+      if (std::find(keys.begin(), keys.end(), entry.first.Scalar()) == keys.end())
         error(entry.first, "unknown key `" + entry.first.Scalar() + "`");
     }
   };
@@ -516,7 +631,7 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
       error(root.IsMap() && root["schema"] ? root["schema"] : root,
             "`schema: 1` is missing or not 1");
     if (root.IsMap())
-      check_keys(root, "schema", "fields");
+      check_keys(root, {"schema", "fields"});
     if (root.IsMap() && (!fields || !fields.IsSequence()))
       error(fields ? fields : root, "`fields` must be a list");
     for (size_t f = 0; fields.IsSequence() && f < fields.size(); ++f) {
@@ -525,7 +640,7 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
       const YAML::Node by_lang = field.IsMap() ? field["labels"] : YAML::Node();
       const auto& known = FieldLabels::KnownIds();
       if (field.IsMap())
-        check_keys(field, "id", "labels");
+        check_keys(field, {"id", "labels", "value"});
       if (!id.IsScalar() || std::find(known.begin(), known.end(), id.Scalar()) == known.end()) {
         error(id ? id : field, "unknown field id `" + (id.IsScalar() ? id.Scalar() : "") + "`");
         continue;
@@ -540,6 +655,14 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
           error(id, "field `" + id.Scalar() + "` is defined twice");
       }
       FieldDefinition& definition = labels.fields_.emplace_back(FieldDefinition{id.Scalar(), {}});
+      if (const YAML::Node value = field["value"]; value) {
+        if (value.IsScalar() && (value.Scalar() == "number" || value.Scalar() == "text")) {
+          definition.value =
+              value.Scalar() == "number" ? FieldValueType::kNumber : FieldValueType::kText;
+        } else {
+          error(value, "`value` must be `text` or `number`");
+        }
+      }
       for (const auto& entry : by_lang) {
         const std::string& lang = entry.first.Scalar();
         if (kLanguages.count(lang) == 0)

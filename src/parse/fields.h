@@ -6,6 +6,13 @@
 // header row names the columns (price lists of dead-drop shops: one record per data row), with
 // the meaning the HTML Living Standard gives <th>, <thead>, <dt> and <dd> (sections 4.9, 4.4.9).
 // libxml2's HTML parser in SAX mode (html_sax.h): no tree, broken markup recovered.
+// Rules that keep values clean (each found on real market pages, tests/golden/parse/):
+// - a vendor value cell that holds a link is the link's text when the rest of the cell is set
+//   apart in other elements or is punctuation (a rating badge: "fredthebaker <span>95.4</span>");
+// - a value that is wholly another field's label is no value ("Item info:" then "seller");
+// - a field whose data file says `value: number` takes only values with a digit;
+// - a line that is wholly the label of a number field, outside tables and without a colon, takes
+//   the next line as its value ("price" then "฿0.0060" in two <div>s).
 
 #include <cstddef>
 #include <filesystem>
@@ -24,9 +31,14 @@ struct FieldLabel {
   std::string lang;  // ISO 639-1 ("en", "ru", "kk")
 };
 
+// What a field's value must hold to be taken: any text, or a number (at least one decimal digit,
+// Unicode general category Nd), so that "Quantity:" followed by a currency choice is no quantity.
+enum class FieldValueType { kText, kNumber };
+
 struct FieldDefinition {
   std::string id;  // one of FieldLabels::KnownIds()
   std::vector<FieldLabel> labels;
+  FieldValueType value = FieldValueType::kText;  // `value: number` in the data file
 };
 
 // The labels of every field, folded for matching. Built by LoadFieldLabels.
@@ -45,6 +57,15 @@ class FieldLabels {
   // text starts with, followed by a non-letter ("Ships from (country)", "Price, BTC").
   std::string_view Match(std::string_view label) const;
 
+  // The id of the field one of whose labels is the whole of `text` (folded), "" when none: no
+  // prefix matching, so "Seller" is a label and "Seller level" or "Germany" are not.
+  std::string_view MatchWhole(std::string_view text) const;
+
+  // The type of value field `id` takes; kText for unknown ids.
+  FieldValueType ValueType(std::string_view id) const;
+  // Whether `value` is of the type field `id` takes; true for unknown ids.
+  bool Accepts(std::string_view id, std::string_view value) const;
+
   // Folds `text` the way labels are compared: ICU full case folding, zero-width and other
   // format characters dropped, white space collapsed, outer white space and trailing ':'
   // trimmed.
@@ -62,7 +83,8 @@ class FieldLabels {
 };
 
 // Parses the YAML text of a labels file; errors are "file:line: message", one per line, for
-// unknown keys, unknown field ids or languages, empty labels, and a label given to two fields.
+// unknown keys, unknown field ids, languages or value types, empty labels, and a label given to
+// two fields.
 Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& file);
 Result<FieldLabels> LoadFieldLabels(const std::filesystem::path& path);
 

@@ -198,6 +198,101 @@ TEST(ExtractFields, BrokenMarkupUnclosedTagsAndNestedTables) {
                                       "category=Drugs > Stimulants"}));
 }
 
+// A vendor cell holding a link and a rating badge in its own elements (as on SR2-style and
+// Berlusconi-style markets) gives the link text; plain text of the cell itself stays.
+TEST(ExtractFields, VendorCellLinkWithABadgeIsTheLinkText) {
+  auto out = ExtractFields(R"(<table class="producttable"><tbody>
+      <tr><th>Item info:</th><th>&nbsp;</th></tr>
+      <tr><td>seller</td><td>
+        <a href="/market/user/bakerbob">bakerbob</a>
+        <span class="username_rating" title="average vendor rating">97.1</span></td></tr>
+      <tr><td>ships from</td><td>Belgium</td></tr></tbody></table>)",
+                           Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"vendor=bakerbob </market/user/bakerbob>",
+                                                        "ships_from=Belgium"}));
+
+  out = ExtractFields(
+      "<table><tr><td><b>Vendor</b></td><td>\n<a href='?c=listings&a=vendor&v_id=9'>NordPharm</a> "
+      "[<strong class='fb-pos'>+12</strong><span>|</span><strong class='fb-neg'>\u22121</strong>]"
+      "<span class='pull-right'></span></td></tr></table>",
+      Labels());
+  EXPECT_EQ(Flat(out.fields),
+            (std::vector<std::string>{"vendor=NordPharm <?c=listings&a=vendor&v_id=9>"}));
+
+  // Text after an image or a line break is the cell's own: void elements close (depth returns).
+  out = ExtractFields(
+      "<dl><dt>Seller</dt><dd><a href='/u/x'>x</a><img src=s.png alt='5 stars'><br> UK</dd>"
+      "<dt>Shop</dt></dl><table><tr><th>Vendor</th><th>Price</th></tr><tr><td><a href='/u/y'>y"
+      "</a><em>(99%)</em></td><td>5 EUR</td></tr><tr><td>by <a href='/u/z'>z</a></td><td>6 EUR"
+      "</td></tr></table>",
+      Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"vendor=x UK </u/x>"}));
+  ASSERT_EQ(out.rows.size(), 2u);
+  EXPECT_EQ(Flat(out.rows[0]), (std::vector<std::string>{"vendor=y </u/y>", "price=5 EUR"}));
+  EXPECT_EQ(Flat(out.rows[1]), (std::vector<std::string>{"vendor=by z </u/z>", "price=6 EUR"}));
+
+  // Only the vendor takes the link text: a category keeps the whole cell.
+  out = ExtractFields(
+      "<table><tr><td>Category</td><td><a href='/c/1'>Stimulants</a> <span>(298)</span></td>"
+      "</tr></table>",
+      Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"category=Stimulants (298) </c/1>"}));
+}
+
+// "Item info:" with "seller" on the next line, as a label list or a section heading renders:
+// the label of another field is no value. The same field's label is ("Availability: In stock").
+TEST(ExtractFields, AValueThatIsAnotherFieldsLabelIsNoValue) {
+  auto out = ExtractFields(R"(<div class="viewusercont"><div>Item info:</div><div>seller</div>
+      <div>fredthebaker</div><div>Vendor stats:</div><div>vendor for</div>
+      <div>Availability:</div><div>In stock</div></div>
+      <table><tr><td>Vendor</td><td>Ships from</td><td>Germany</td></tr></table>
+      <dl><dt>Origin</dt><dd>Destination</dd><dt>Escrow</dt><dd>Multisig</dd></dl>)",
+                           Labels());
+  EXPECT_EQ(Flat(out.fields),
+            (std::vector<std::string>{"stock=In stock", "ships_from=Germany", "escrow=Multisig"}));
+  EXPECT_EQ(Labels().MatchWhole("  SELLER: "), "vendor");
+  EXPECT_EQ(Labels().MatchWhole("vendor for"), "member_since");
+  EXPECT_EQ(Labels().MatchWhole("Seller level"), "");
+  EXPECT_EQ(Labels().MatchWhole("Germany"), "");
+  EXPECT_EQ(Labels().MatchWhole(std::string(300, 'x')), "");
+}
+
+// Price, weight, quantity and sales take only values with a digit (`value: number`).
+TEST(ExtractFields, NumberFieldsNeedADigit) {
+  auto out = ExtractFields(R"(<form><div class="well">
+      Quantity: <input name="amount" value="1" type="text"> <br>
+      <input name="currency" value="btc" type="radio"> Bitcoin (BTC) <br>
+      <input value="multisig" type="radio" disabled> Multisig <span>COMING SOON</span> <br>
+      <button type="submit">Buy Now</button></div></form>
+      <p>Price: on request</p><p>Sales: many</p><p>Cena: ١٢٠ zł</p><p>Menge: 3 Stück</p>
+      <table><tr><th>Вес</th><th>Цена</th></tr><tr><td>—</td><td>по запросу</td></tr>
+      <tr><td>1 г</td><td>2 000 ₽</td></tr></table>)",
+                           Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"price=١٢٠ zł", "quantity=3 Stück"}));
+  ASSERT_EQ(out.rows.size(), 1u);
+  EXPECT_EQ(Flat(out.rows[0]), (std::vector<std::string>{"weight=1 г", "price=2 000 ₽"}));
+  EXPECT_EQ(Labels().ValueType("price"), FieldValueType::kNumber);
+  EXPECT_EQ(Labels().ValueType("vendor"), FieldValueType::kText);
+  EXPECT_TRUE(Labels().Accepts("sales", "1,284"));
+  EXPECT_FALSE(Labels().Accepts("quantity", "Bitcoin (BTC)"));
+  EXPECT_TRUE(Labels().Accepts("title", "Bitcoin (BTC)"));
+  EXPECT_TRUE(Labels().Accepts("no_such_field", ""));
+}
+
+// A line that is only a number field's label, outside tables, takes the next line: the price box
+// of SR2-style listings. Text fields and table header cells do not.
+TEST(ExtractFields, BareLabelLineOfANumberFieldTakesTheNextLine) {
+  auto out = ExtractFields(R"(<div class="form_class"><div class="price_big">
+        price <div class="price_big_inner"> ฿0.0125 </div></div></div>
+      <div>category</div><div>Opioids</div><div>sales</div><div>none yet</div>
+      <table><tr><th>Weight</th><th>Price</th></tr><tr><td>1g</td><td>10 EUR</td></tr></table>
+      <div>Weight</div><div>Price</div><div>12 EUR</div>)",
+                           Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"price=฿0.0125"}));
+  EXPECT_EQ(out.fields[0].label, "price");
+  ASSERT_EQ(out.rows.size(), 1u);
+}
+
 TEST(ExtractFields, ValueIsCappedAtAUtf8Boundary) {
   std::string value;
   for (int i = 0; i < 400; ++i)
@@ -263,6 +358,10 @@ fields:
     labels:
       en: [Stock, Stock]
       fr: [Stock]
+  - id: sales
+    value: many
+    labels:
+      en: [Sales]
 extra: 1
 )",
                                  "labels.yaml");
@@ -277,7 +376,9 @@ extra: 1
   EXPECT_NE(message.find("labels.yaml:11: unknown field id `prize`"), std::string::npos) << message;
   EXPECT_NE(message.find("labels.yaml:16: duplicate label `Stock`"), std::string::npos) << message;
   EXPECT_EQ(message.find("labels.yaml:17"), std::string::npos) << message;  // en + fr is fine
-  EXPECT_NE(message.find("labels.yaml:18: unknown key `extra`"), std::string::npos) << message;
+  EXPECT_NE(message.find("labels.yaml:19: `value` must be `text` or `number`"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("labels.yaml:22: unknown key `extra`"), std::string::npos) << message;
 }
 
 TEST(FieldLabelsLoader, SyntaxSchemaAndMissingFile) {

@@ -1,0 +1,135 @@
+#include "parse/page_parser.h"
+
+#include <algorithm>
+
+#include "core/file.h"
+#include "core/hash.h"
+#include "parse/boilerplate.h"
+#include "parse/charset.h"
+#include "parse/html_text.h"
+#include "parse/near_duplicate.h"
+
+namespace dragnet::parse {
+namespace {
+
+// The host of an absolute URL ("" for file: and anything without one), lower-cased. Only the
+// profile match needs it; the crawler's full URL parser lives upstream in capture/.
+std::string HostOf(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos)
+    return "";
+  std::string_view rest = url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (size_t at = rest.rfind('@'); at != std::string_view::npos)
+    rest.remove_prefix(at + 1);
+  if (!rest.empty() && rest.front() != '[')
+    rest = rest.substr(0, rest.find(':'));
+  std::string host(rest);
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) {
+    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  });
+  return host;
+}
+
+// The page's <title> without the site's name: the longest part between separators.
+std::string_view TitleWithoutSite(std::string_view title) {
+  std::string_view best;
+  while (!title.empty()) {
+    size_t cut = std::string_view::npos;
+    size_t width = 0;
+    for (std::string_view separator : {" | ", " - ", " — ", " :: ", " @ "}) {
+      size_t at = title.find(separator);
+      if (at < cut) {
+        cut = at;
+        width = separator.size();
+      }
+    }
+    std::string_view part = title.substr(0, cut);
+    if (part.size() > best.size())
+      best = part;
+    if (cut == std::string_view::npos)
+      break;
+    title.remove_prefix(cut + width);
+  }
+  return best;
+}
+
+// A listing's title and a vendor page's vendor when neither the profile nor a label gave them:
+// the main heading, which markets fill with the product or the seller's name.
+void FillFromHeading(const ProfileExtraction& read, std::string_view page_title,
+                     std::string_view page_type, ExtractedFields& fields) {
+  std::string_view id = page_type == "listing" ? "title" : "vendor";
+  for (const Field& f : fields.fields) {
+    if (f.id == id)
+      return;
+  }
+  std::string value = read.heading;
+  for (std::string_view prefix : {"Vendor profile: ", "Vendor: ", "Продавец: ", "Verkäufer: "}) {
+    if (value.starts_with(prefix))
+      value.erase(0, prefix.size());
+  }
+  if (value.size() < 2 || value.size() > 200)
+    value = std::string(TitleWithoutSite(page_title));
+  if (value.size() < 2 || value.size() > kMaxFieldValueBytes)
+    return;
+  fields.fields.push_back({std::string(id), "(heading)", std::move(value), ""});
+}
+
+}  // namespace
+
+Result<PageParser> PageParser::Load(const PageParserOptions& options) {
+  PageParser parser;
+  std::filesystem::path profile_dir =
+      options.profiles.empty() ? DefaultSiteProfileDir() : options.profiles;
+  std::error_code ec;
+  if (!options.profiles.empty() && !std::filesystem::is_directory(profile_dir, ec))
+    return NotFound("no site profile directory " + profile_dir.string());
+  DRAGNET_ASSIGN_OR_RETURN(parser.profiles_, LoadSiteProfiles(profile_dir));
+  std::filesystem::path vocabulary_file = DefaultParseDataFile("page_types.yaml");
+  std::filesystem::path labels_file = DefaultFieldLabelsFile();
+  DRAGNET_ASSIGN_OR_RETURN(parser.vocabulary_, LoadPageTypeVocabulary(vocabulary_file));
+  DRAGNET_ASSIGN_OR_RETURN(parser.labels_, LoadFieldLabels(labels_file));
+  DRAGNET_ASSIGN_OR_RETURN(std::string a, ReadFile(vocabulary_file));
+  DRAGNET_ASSIGN_OR_RETURN(std::string b, ReadFile(labels_file));
+  parser.data_digest_ = Sha256Hex(a + '\0' + b + '\0' + parser.profiles_.digest()).substr(0, 16);
+  parser.main_text_ = options.main_text;
+  return parser;
+}
+
+ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_type,
+                             std::string_view url) const {
+  ParsedPage out;
+  DecodedPage decoded = DecodePage(bytes, content_type);
+  out.charset = decoded.charset;
+  out.charset_source = decoded.source;
+  std::string_view html = decoded.utf8;
+  HtmlText text = ExtractText(html);
+  out.title = text.title;
+  out.type = ClassifyPage(html, text.text, url, vocabulary_);
+  out.fields = ExtractFields(html, labels_);
+  // A known layout is read by its profile first; the generic extractor fills what it leaves.
+  const SiteProfile* profile = profiles_.Match(HostOf(url), text.title);
+  ProfileExtraction read = ApplyProfile(profile, out.type.type, html);
+  if (profile != nullptr && !read.tried.empty()) {
+    out.profile = profile->Key();
+    for (const std::string& id : read.tried) {
+      bool filled = std::any_of(read.fields.begin(), read.fields.end(),
+                                [&](const Field& f) { return f.id == id; });
+      out.profile_fills.emplace_back(id, filled);
+    }
+    out.fields.fields = MergeFields(read, out.fields.fields);
+  }
+  if (out.type.type == "listing" || out.type.type == "vendor")
+    FillFromHeading(read, text.title, out.type.type, out.fields);
+  out.feedback = std::move(read.feedback);
+  // Near-duplicates are judged on the whole text, not the main content (boilerplate.h): on short
+  // card listings the main content drops the seller's link and leaves little but the offers, and
+  // different listings of one shop then fall within 3 bits (measured on the simulated web).
+  out.simhash = SimHash(text.text);
+  if (main_text_)
+    out.main_text = ExtractMainContent(html).text;
+  out.language = DetectLanguage(text.text);
+  return out;
+}
+
+}  // namespace dragnet::parse
