@@ -14,7 +14,30 @@ struct TextCollector {
   size_t max_bytes = 0;
   int skip_depth = 0;  // inside script/style/template/noscript
   bool in_title = false;
+  int in_heading = 0;       // 1-3 inside the first <h1>-<h3> of its level, else 0
+  std::string headings[3];  // the first h1, h2 and h3
+  bool heading_done[3] = {false, false, false};
 };
+
+// 1, 2 or 3 for h1-h3, else 0.
+int HeadingLevel(const char* tag) {
+  if (tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '3' && tag[2] == '\0')
+    return tag[1] - '0';
+  return 0;
+}
+
+void AppendCollapsed(std::string& out, std::string_view piece, size_t cap) {
+  for (char ch : piece) {
+    if (out.size() >= cap)
+      return;
+    bool space = ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+    if (!space) {
+      out.push_back(ch);
+    } else if (!out.empty() && out.back() != ' ') {
+      out.push_back(' ');
+    }
+  }
+}
 
 bool Skipped(const char* tag) {
   return std::strcmp(tag, "script") == 0 || std::strcmp(tag, "style") == 0 ||
@@ -52,6 +75,8 @@ void OnStart(void* user, const xmlChar* name, const xmlChar** attributes) {
   }
   if (std::strcmp(tag, "title") == 0)
     c.in_title = true;
+  if (int level = HeadingLevel(tag); level > 0 && c.in_heading == 0 && !c.heading_done[level - 1])
+    c.in_heading = level;
   if (Block(tag))
     NewLine(c);
   if (std::strcmp(tag, "img") == 0 && attributes != nullptr) {
@@ -78,6 +103,10 @@ void OnEnd(void* user, const xmlChar* name) {
   }
   if (std::strcmp(tag, "title") == 0)
     c.in_title = false;
+  if (int level = HeadingLevel(tag); level > 0 && level == c.in_heading) {
+    c.heading_done[level - 1] = true;
+    c.in_heading = 0;
+  }
   if (Block(tag))
     NewLine(c);
 }
@@ -89,6 +118,8 @@ void OnCharacters(void* user, const xmlChar* bytes, int length) {
   std::string_view piece(reinterpret_cast<const char*>(bytes), static_cast<size_t>(length));
   if (c.in_title && c.out.title.size() < 4096)
     c.out.title.append(piece);
+  if (c.in_heading > 0)
+    AppendCollapsed(c.headings[c.in_heading - 1], piece, 512);
   if (c.out.text.size() + piece.size() > c.max_bytes)
     return;
   // Runs of white space become one space, so offsets stay short and lines readable.
@@ -121,6 +152,16 @@ HtmlText ExtractText(std::string_view html, size_t max_bytes) {
   while (!collector.out.text.empty() &&
          (collector.out.text.back() == '\n' || collector.out.text.back() == ' ')) {
     collector.out.text.pop_back();
+  }
+  for (std::string& heading : collector.headings) {
+    while (!heading.empty() && heading.back() == ' ')
+      heading.pop_back();
+    if (!heading.empty() && heading.front() == ' ')
+      heading.erase(0, 1);
+    if (!heading.empty()) {
+      collector.out.heading = std::move(heading);
+      break;
+    }
   }
   return collector.out;
 }

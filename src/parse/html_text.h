@@ -12,6 +12,9 @@ namespace dragnet::parse {
 struct HtmlText {
   std::string title;
   std::string text;  // UTF-8, lines separated by '\n'
+  // The main heading: the text of the first <h1>, else the first <h2>, else the first <h3>,
+  // white space collapsed (at most 512 bytes). Markets put the product or seller's name there.
+  std::string heading;
 };
 
 // At most `max_bytes` of text are kept (a hostile page cannot exhaust memory).

@@ -8,6 +8,7 @@
 #include "parse/charset.h"
 #include "parse/html_text.h"
 #include "parse/near_duplicate.h"
+#include "parse/site_profile.h"
 
 namespace dragnet::parse {
 namespace {
@@ -29,6 +30,18 @@ std::string HostOf(std::string_view url) {
     return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   });
   return host;
+}
+
+// Whether the text has a word the generic feedback rule of ApplyProfile looks for in headings
+// (site_profile.cc), so that pages without one skip building a tree.
+bool MayHaveFeedback(std::string_view text) {
+  for (std::string_view word :
+       {"eedback", "EEDBACK", "eviews", "EVIEWS", "тзыв", "ТЗЫВ", "ідгук", "ІДГУК", "ewertung",
+        "EWERTUNG", "pinie", "oordeling", "Avis", "AVIS", "Pikir"}) {
+    if (text.find(word) != std::string_view::npos)
+      return true;
+  }
+  return false;
 }
 
 // The page's <title> without the site's name: the longest part between separators.
@@ -56,20 +69,19 @@ std::string_view TitleWithoutSite(std::string_view title) {
 
 // A listing's title and a vendor page's vendor when neither the profile nor a label gave them:
 // the main heading, which markets fill with the product or the seller's name.
-void FillFromHeading(const ProfileExtraction& read, std::string_view page_title,
-                     std::string_view page_type, ExtractedFields& fields) {
+void FillFromHeading(const HtmlText& text, std::string_view page_type, ExtractedFields& fields) {
   std::string_view id = page_type == "listing" ? "title" : "vendor";
   for (const Field& f : fields.fields) {
     if (f.id == id)
       return;
   }
-  std::string value = read.heading;
+  std::string value = text.heading;
   for (std::string_view prefix : {"Vendor profile: ", "Vendor: ", "Продавец: ", "Verkäufer: "}) {
     if (value.starts_with(prefix))
       value.erase(0, prefix.size());
   }
   if (value.size() < 2 || value.size() > 200)
-    value = std::string(TitleWithoutSite(page_title));
+    value = std::string(TitleWithoutSite(text.title));
   if (value.size() < 2 || value.size() > kMaxFieldValueBytes)
     return;
   fields.fields.push_back({std::string(id), "(heading)", std::move(value), ""});
@@ -108,8 +120,11 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
   out.type = ClassifyPage(html, text.text, url, vocabulary_);
   out.fields = ExtractFields(html, labels_);
   // A known layout is read by its profile first; the generic extractor fills what it leaves.
+  // libxml2 builds a tree only for those pages, and for pages whose text names a feedback list.
   const SiteProfile* profile = profiles_.Match(HostOf(url), text.title);
-  ProfileExtraction read = ApplyProfile(profile, out.type.type, html);
+  ProfileExtraction read;
+  if (profile != nullptr || MayHaveFeedback(text.text))
+    read = ApplyProfile(profile, out.type.type, html);
   if (profile != nullptr && !read.tried.empty()) {
     out.profile = profile->Key();
     for (const std::string& id : read.tried) {
@@ -120,7 +135,7 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
     out.fields.fields = MergeFields(read, out.fields.fields);
   }
   if (out.type.type == "listing" || out.type.type == "vendor")
-    FillFromHeading(read, text.title, out.type.type, out.fields);
+    FillFromHeading(text, out.type.type, out.fields);
   out.feedback = std::move(read.feedback);
   // Near-duplicates are judged on the whole text, not the main content (boilerplate.h): on short
   // card listings the main content drops the seller's link and leaves little but the offers, and

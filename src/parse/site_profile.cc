@@ -405,22 +405,6 @@ ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page
     if (!field.value.empty())
       out.fields.push_back(std::move(field));
   }
-  static const std::shared_ptr<const CompiledXPath> headings[] = {
-      Compile("normalize-space((//h1)[1])"), Compile("normalize-space((//h2)[1])"),
-      Compile("normalize-space((//h3)[1])")};
-  for (const auto& heading : headings) {
-    std::unique_ptr<xmlXPathObject, ObjectDeleter> result(
-        heading == nullptr ? nullptr : xmlXPathCompiledEval(heading->get(), context.get()));
-    if (result == nullptr)
-      continue;
-    xmlChar* value = xmlXPathCastToString(result.get());
-    if (value != nullptr) {
-      out.heading = Collapse(reinterpret_cast<const char*>(value));
-      xmlFree(value);
-    }
-    if (!out.heading.empty())
-      break;
-  }
   static const std::shared_ptr<const CompiledXPath> generic = Compile(kGenericFeedback);
   const CompiledXPath* feedback =
       profile != nullptr && profile->feedback != nullptr ? profile->feedback.get() : generic.get();

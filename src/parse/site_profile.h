@@ -87,7 +87,6 @@ struct ProfileExtraction {
   std::vector<Field> fields;       // the fields its expressions filled (value non-empty)
   std::vector<std::string> tried;  // every field id the profile has for this page type
   std::vector<FeedbackItem> feedback;
-  std::string heading;  // the page's main heading: its first <h1>, else <h2>, else <h3>
 };
 
 inline constexpr size_t kMaxFeedbackPerPage = 1000;
