@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include <benchmark/benchmark.h>
 #include <libxml/HTMLparser.h>
@@ -16,9 +17,12 @@
 #include "core/scratch_dir.h"
 #include "identify/lexicon.h"
 #include "identify/rates.h"
+#include "parse/charset.h"
 #include "parse/fields.h"
 #include "parse/html_text.h"
+#include "parse/language.h"
 #include "parse/near_duplicate.h"
+#include "parse/page_parser.h"
 #include "parse/page_type.h"
 #include "simnet/generator.h"
 
@@ -58,9 +62,11 @@ std::string Furniture(const std::string& page) {
 
 struct Corpus {
   std::vector<std::string> pages;
+  std::vector<std::string> urls;  // where each page was served (for page type and profiles)
   size_t bytes = 0;
   PageTypeVocabulary vocabulary;
   FieldLabels labels;
+  std::optional<PageParser> parser;
 };
 
 const Corpus& TheCorpus() {
@@ -79,6 +85,12 @@ const Corpus& TheCorpus() {
     }
     c->vocabulary = std::move(*vocabulary);
     c->labels = std::move(*labels);
+    auto parser = PageParser::Load({});
+    if (!parser) {
+      std::fprintf(stderr, "parse_bench: %s\n", parser.error().message().c_str());
+      std::exit(1);
+    }
+    c->parser.emplace(std::move(*parser));
     ScratchDir scratch("parse_bench");
     simnet::GenerateOptions options;
     options.listings_per_market = 200;
@@ -96,6 +108,11 @@ const Corpus& TheCorpus() {
       if (html) {
         c->pages.push_back(Furniture(*html));
         c->bytes += c->pages.back().size();
+        fs::path relative = fs::relative(e.path(), scratch.path() / "web" / "sites" / "epoch-1");
+        std::string url = "http://" + relative.generic_string();
+        for (char& ch : url)
+          ch = ch == '@' ? '?' : ch;  // the generator's file names keep queries as '@'
+        c->urls.push_back(url);
       }
     }
     return c;
@@ -103,19 +120,14 @@ const Corpus& TheCorpus() {
   return *corpus;
 }
 
-// Page text, page type, fields and SimHash: all that `dragnet parse` computes per page.
+// All that `dragnet parse` computes per page (parse/page_parser.h): charset, text, page type,
+// site profile and generic fields, feedback, SimHash, language and scripts.
 void BM_ParsePage(benchmark::State& state) {
   const Corpus& c = TheCorpus();
   size_t i = 0;
   for (auto _ : state) {
-    const std::string& page = c.pages[i++ % c.pages.size()];
-    HtmlText text = ExtractText(page);
-    PageType type =
-        ClassifyPage(page, text.text, "http://market.onion/listing/1.html", c.vocabulary);
-    ExtractedFields fields = ExtractFields(page, c.labels);
-    benchmark::DoNotOptimize(SimHash(text.text));
-    benchmark::DoNotOptimize(type);
-    benchmark::DoNotOptimize(fields);
+    size_t k = i++ % c.pages.size();
+    benchmark::DoNotOptimize(c.parser->Parse(c.pages[k], "text/html", c.urls[k]));
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.bytes / c.pages.size()));
@@ -149,6 +161,42 @@ void BM_PageText(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_PageText);
+
+void BM_PageType(benchmark::State& state) {
+  const Corpus& c = TheCorpus();
+  size_t i = 0;
+  for (auto _ : state) {
+    size_t k = i++ % c.pages.size();
+    benchmark::DoNotOptimize(
+        ClassifyPage(c.pages[k], ExtractText(c.pages[k]).text, c.urls[k], c.vocabulary));
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_PageType);
+
+void BM_Charset(benchmark::State& state) {
+  const Corpus& c = TheCorpus();
+  size_t i = 0;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(DecodePage(c.pages[i++ % c.pages.size()], "text/html"));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_Charset);
+
+void BM_Language(benchmark::State& state) {
+  const Corpus& c = TheCorpus();
+  static const std::vector<std::string>* texts = [&] {
+    auto* t = new std::vector<std::string>;
+    for (const std::string& page : c.pages)
+      t->push_back(ExtractText(page).text);
+    return t;
+  }();
+  size_t i = 0;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(DetectLanguage((*texts)[i++ % texts->size()]));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_Language);
 
 void BM_Fields(benchmark::State& state) {
   const Corpus& c = TheCorpus();

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The parse stage (page text, page type, listing fields, SimHash) against libxml2 building the
+# The parse stage (charset, page text, page type, site profile and listing fields, feedback,
+# SimHash, language) against libxml2 building the
 # page's tree and nothing else (the first step of an lxml or BeautifulSoup script), on the same
 # pages in the same run: pages/s on one core and the ratio.
 #
@@ -24,7 +25,7 @@ print(best["BM_ParsePage"][0], best["BM_Libxml2Tree"][0], best["BM_ParsePage"][1
 ' <<<"$out")
 awk -v o="$ours" -v t="$theirs" -v m="$mbs" 'BEGIN{
   printf "parse, pages of a simulated web with market furniture, one core, mean of 3\n";
-  printf "  %-58s %8.0f pages/s %6.1f MB/s\n", "dragnet parse (text, page type, fields, SimHash)", o, m;
+  printf "  %-58s %8.0f pages/s %6.1f MB/s\n", "dragnet parse (charset, text, type, profile+fields, SimHash, language)", o, m;
   printf "  %-58s %8.0f pages/s\n", "libxml2 htmlReadMemory (tree only)", t;
   printf "  ratio: %.2f\n", o / t;
 }'
