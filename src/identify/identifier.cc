@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -239,11 +240,19 @@ Status IdentifierSession::Identify(std::string_view text, std::string_view date,
 void IdentifierSession::Resolve(std::string_view text, Identification& out) {
   const Lexicon& lexicon = identifier_.lexicon_;
   // Longest first at each start; a hit inside a longer one is part of it ("crystal meth"
-  // covers "meth"). Category words are judged on their own.
-  std::sort(hits_.begin(), hits_.end(), [](const NameHit& a, const NameHit& b) {
+  // covers "meth"). Of names on the same span the least ambiguous comes first ("хмурь" before
+  // the street word "хмурый" that its folded form also meets), then the lexicon's order, so the
+  // outcome does not depend on how the sort breaks ties. Category words are judged on their own.
+  std::sort(hits_.begin(), hits_.end(), [&lexicon](const NameHit& a, const NameHit& b) {
     if (a.begin != b.begin)
       return a.begin < b.begin;
-    return a.end > b.end;
+    if (a.end != b.end)
+      return a.end > b.end;
+    auto ambiguity_a = lexicon.names[static_cast<size_t>(a.name)].ambiguity;
+    auto ambiguity_b = lexicon.names[static_cast<size_t>(b.name)].ambiguity;
+    if (ambiguity_a != ambiguity_b)
+      return ambiguity_a < ambiguity_b;
+    return a.name < b.name;
   });
   // A name inside a quantity or a price is a unit or a multiplier ("14g", "10 X 200mg"), not a
   // drug ("G", "X").
@@ -470,6 +479,8 @@ void IdentifierSession::PricePerUnitOf(std::string_view date, Identification& ou
 
 void IdentifierSession::Categorize(Identification& out) {
   const Lexicon& lexicon = identifier_.lexicon_;
+  // Titles and one-line ads are shorter than this (normalised bytes); pages are longer.
+  constexpr size_t kTitleLength = 240;
   constexpr size_t kCategories = kCategoryIds.size();
   auto index_of = [](std::string_view id) {
     return static_cast<size_t>(std::find(kCategoryIds.begin(), kCategoryIds.end(), id) -
@@ -480,35 +491,98 @@ void IdentifierSession::Categorize(Identification& out) {
   static const size_t kRecruitment = index_of("recruitment");
   static const size_t kParaphernalia = index_of("paraphernalia");
   static const size_t kOther = index_of("other");
+  // A word said again and again on one page ("Login", "how to", "of course" in every post) is
+  // one piece of evidence: each name counts at most kRepeats times.
+  constexpr int kRepeats = 3;
+  std::map<int, int> seen;
+  auto counts = [&](const NameFinding& f) { return ++seen[f.name] <= kRepeats; };
   std::array<double, kCategories> score{};
+  // A word that decides alone (weight 3, not an everyday word): "tutorial", "e-book",
+  // "курьер-закладчик".
+  std::array<bool, kCategories> decisive{};
   for (const NameFinding& finding : out.category_terms) {
     const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
-    score[static_cast<size_t>(name.category_index)] += name.weight * finding.confidence;
+    if (counts(finding))
+      score[static_cast<size_t>(name.category_index)] += name.weight * finding.confidence;
+    if (name.weight >= 3 && name.ambiguity != Ambiguity::kHigh)
+      decisive[static_cast<size_t>(name.category_index)] = true;
   }
   double drugs = 0;
-  for (const NameFinding& f : out.substances)
-    drugs += 3 * f.confidence;
-  for (const NameFinding& f : out.terms)
-    drugs += 2 * f.confidence;
+  for (const NameFinding& f : out.substances) {
+    if (counts(f))
+      drugs += 3 * f.confidence;
+  }
+  for (const NameFinding& f : out.terms) {
+    if (counts(f))
+      drugs += 2 * f.confidence;
+  }
   for (const ClassHint& h : out.hints)
     drugs += 2 * h.confidence;
+  // A name with the shape of an NPS family ("MDMB-7en-PINACA", "N-cyclohexyl-nitazene") is a
+  // new drug no list has yet: evidence like a class word.
+  for (size_t i = 0; i < out.nps_candidates.size() && i < kRepeats; ++i)
+    drugs += 2 * 0.75;
   bool drug_amount = false;
+  bool any_amount = false;  // also a volume: tinctures, GHB, injectable steroids
+  // The first amount a drug listing could be sold by: a weight from a microgram to a bale
+  // ("300mg", "3.5g", "1/8 oz", "1 kg") or a count of pieces ("100 pills", "10 шт").
+  const Quantity* sold_amount = nullptr;
   for (const Quantity& q : out.quantities.quantities) {
     if (q.kind == Quantity::Kind::kMass || q.kind == Quantity::Kind::kCount)
       drug_amount = true;
+    if (q.kind != Quantity::Kind::kPercent)
+      any_amount = true;
+    bool plausible = q.kind == Quantity::Kind::kCount ||
+                     (q.kind == Quantity::Kind::kMass && q.Total() >= 1e-6 && q.Total() <= 25000);
+    if (plausible && sold_amount == nullptr)
+      sold_amount = &q;
+  }
+  int weight_tiers = 0;  // prices for a weight
+  for (const Tier& tier : out.quantities.tiers) {
+    if (out.quantities.quantities[tier.quantity].kind == Quantity::Kind::kMass)
+      ++weight_tiers;
   }
   if (drugs > 0 && drug_amount)
     drugs += 1;
   score[kDrugs] = drugs;
+  // The best score of a category other than drugs and `except`.
+  auto strongest_but = [&](size_t except) {
+    size_t best = kCategories;
+    for (size_t c = 0; c < kCategories; ++c) {
+      if (c != kDrugs && c != except && (best == kCategories || score[c] > score[best]))
+        best = c;
+    }
+    return best;
+  };
+  size_t strongest = strongest_but(kDrugs);
+  double strongest_other = score[strongest];
+  // A guide, a job offer or a pipe wins over the drugs it mentions (below), and over the words of
+  // another category only when it scores more or names itself outright: "carding tutorial" is a
+  // guide, "fake notes ... how to order" is counterfeits.
+  auto overrides = [&](size_t c, double ratio) {
+    return score[c] >= 3 && ratio * score[c] >= drugs &&
+           (decisive[c] || score[c] >= score[strongest_but(c)]);
+  };
 
   size_t decided = kOther;
-  // A guide, a job offer or a pipe that mentions a drug is not a drug listing.
-  if (score[kGuides] >= 3) {
+  bool by_amount = false;
+  // A guide, a job offer or a pipe that mentions a drug is not a drug listing. A page that
+  // names drugs far more often than it says "guide" or "how to" sells them.
+  if (overrides(kGuides, 2)) {
     decided = kGuides;
-  } else if (score[kRecruitment] >= 3) {
+  } else if (score[kGuides] >= 2 && !drug_amount && 2 * score[kGuides] >= drugs &&
+             score[kGuides] >= score[strongest_but(kGuides)]) {
+    // "Amphetamine synthesis guide", "DMT documentary": a drug named without an amount to sell
+    // beside a word for information.
+    decided = kGuides;
+  } else if (overrides(kRecruitment, 2)) {
     decided = kRecruitment;
   } else if (score[kParaphernalia] >= 3 && !(drug_amount && drugs >= 3 * score[kParaphernalia])) {
     decided = kParaphernalia;
+  } else if (!any_amount && strongest_other >= 3 && 2 * strongest_other >= drugs) {
+    // Drugs named with no amount beside a firm word of another category are its theme, not the
+    // product: "marijuana leaf socks", "weed killer", "cocaine-themed poster".
+    decided = strongest;
   } else {
     double best_score = 0;
     for (size_t c = 0; c < kCategories; ++c) {
@@ -518,16 +592,39 @@ void IdentifierSession::Categorize(Identification& out) {
         best_score = score[c];
       }
     }
-    if (best_score < 1.0)
+    if (best_score < 1.0) {
       decided = kOther;
+      // Nothing names what is sold, but it is sold by the gram or the piece ("Sour OG 1oz",
+      // "1/8 oz - Golden Fire", "Doctor Jamaica 5G"): on a market that is a drug listing far
+      // more often than anything else. Weak evidence, so any firm word of another category wins,
+      // and only in a title or a short ad, or on a page with a price list by weight ("0,5г
+      // 3700₽, 1г 6950₽"): a long page with a weight and no drug word is a shop page of
+      // something else.
+      if (sold_amount != nullptr && (normalized_.key.size() <= kTitleLength || weight_tiers >= 2)) {
+        decided = kDrugs;
+        by_amount = true;
+      }
+    }
   }
   out.category = kCategoryIds[decided];
+  if (by_amount) {
+    char amount[64];
+    bool mass = sold_amount->kind == Quantity::Kind::kMass;
+    std::snprintf(amount, sizeof amount, "amount: %.4g %s", sold_amount->Total(),
+                  mass ? "g" : (sold_amount->Total() == 1 ? "piece" : "pieces"));
+    out.category_evidence.push_back(amount);
+    return;
+  }
   if (decided == kDrugs) {
     for (const auto* list : {&out.substances, &out.terms}) {
       for (const NameFinding& f : *list) {
         out.category_evidence.push_back(lexicon.names[static_cast<size_t>(f.name)].text);
       }
     }
+    for (const NpsCandidate& c : out.nps_candidates)
+      out.category_evidence.push_back("NPS shape: " + c.family);
+    for (const ClassHint& h : out.hints)
+      out.category_evidence.push_back(h.reason);
     return;
   }
   for (const NameFinding& f : out.category_terms) {
