@@ -47,6 +47,8 @@ void RegisterTrainCommands(CLI::App& app, CLI::App& eval, GlobalOptions& options
                            ExitCode& exit_code);
 // `dragnet parse`: page types, listing fields, near-duplicates.
 void RegisterParseCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
+// `dragnet records`: listings, vendors, posts and drift alerts from the store.
+void RegisterRecordsCommand(CLI::App& app, GlobalOptions& options, ExitCode& exit_code);
 // `dragnet eval parse`: field precision and recall on a golden set of pages.
 void RegisterEvalParseCommand(CLI::App& eval, ExitCode& exit_code);
 // `dragnet simnet generate|serve` and `dragnet demo`.

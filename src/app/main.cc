@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   dragnet::app::RegisterKeyCommands(app, options, exit_code);
   dragnet::app::RegisterSampleCommand(app, options, exit_code);
   dragnet::app::RegisterParseCommand(app, options, exit_code);
+  dragnet::app::RegisterRecordsCommand(app, options, exit_code);
   dragnet::app::RegisterIdentifyCommands(app, options, exit_code);
   dragnet::app::RegisterSimnetCommands(app, options, exit_code);
 

@@ -219,6 +219,42 @@ struct ListingObservation {
   std::string stock;
 };
 
+// A listing as the records hold it, with its latest observation.
+struct ListingRow {
+  int64_t id = 0;
+  std::string site;  // source key
+  std::string url_key;
+  std::string title;
+  std::string vendor;
+  std::string first_seen;
+  std::string last_seen;
+  int64_t observations = 0;
+  std::string price;  // of the latest observation
+  std::string stock;
+  int64_t same_as = 0;  // the listing on another site it copies, 0 = none
+};
+
+struct VendorRow {
+  int64_t id = 0;
+  std::string site;
+  std::string name;
+  std::string profile_url;
+  std::string first_seen;
+  std::string last_seen;
+  int64_t listings = 0;
+  int64_t feedback = 0;
+};
+
+struct PostRow {
+  int64_t document_id = 0;
+  std::string source;  // channel or site key
+  std::string kind;    // messenger_post, forum_thread
+  std::string external_id;
+  std::string author;
+  std::string posted_at;
+  int64_t duplicate_of_document = 0;  // 0 = a unique post
+};
+
 // How often a site profile's field filled on the documents of one capture batch (a WARC file).
 struct ProfileFillRow {
   int64_t source_id = 0;
@@ -312,6 +348,10 @@ class Store {
   virtual Result<RecordCounts> CountRecords() = 0;
   // Every observation of a listing, oldest first.
   virtual Result<std::vector<ListingObservation>> ListingObservations(int64_t listing_id) = 0;
+  // Records in id order, a page of at most `limit` after `after_id`.
+  virtual Result<std::vector<ListingRow>> Listings(int64_t after_id, size_t limit) = 0;
+  virtual Result<std::vector<VendorRow>> Vendors(int64_t after_id, size_t limit) = 0;
+  virtual Result<std::vector<PostRow>> Posts(int64_t after_document_id, size_t limit) = 0;
   // The listing a document observed, 0 when none.
   virtual Result<int64_t> ListingOfDocument(int64_t document_id) = 0;
   // Replaces which fields of `profile` filled on the document: (page type, field, filled).

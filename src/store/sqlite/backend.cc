@@ -109,6 +109,9 @@ class SqliteStore final : public Store {
   Result<RecordCounts> CountRecords() override;
   Result<std::vector<ListingObservation>> ListingObservations(int64_t listing_id) override;
   Result<int64_t> ListingOfDocument(int64_t document_id) override;
+  Result<std::vector<ListingRow>> Listings(int64_t after_id, size_t limit) override;
+  Result<std::vector<VendorRow>> Vendors(int64_t after_id, size_t limit) override;
+  Result<std::vector<PostRow>> Posts(int64_t after_document_id, size_t limit) override;
   Status PutProfileFills(int64_t document_id, const std::string& profile,
                          const std::string& page_type,
                          const std::vector<std::pair<std::string, bool>>& fields) override;
@@ -1197,6 +1200,95 @@ Result<std::vector<DriftAlertRow>> SqliteStore::DriftAlerts() {
   sqlite3_reset(stmt);
   if (rc != SQLITE_DONE)
     return SqlError(rc, "reading drift alerts");
+  return out;
+}
+
+Result<std::vector<ListingRow>> SqliteStore::Listings(int64_t after_id, size_t limit) {
+  DRAGNET_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      Query("SELECT l.id, s.key, l.url_key, l.title, COALESCE(v.name, ''), l.first_seen, "
+            "l.last_seen, (SELECT COUNT(*) FROM observations o WHERE o.listing_id = l.id), "
+            "COALESCE((SELECT o.price FROM observations o WHERE o.listing_id = l.id ORDER BY "
+            "o.observed_at DESC, o.document_id DESC LIMIT 1), ''), COALESCE((SELECT o.stock FROM "
+            "observations o WHERE o.listing_id = l.id ORDER BY o.observed_at DESC, o.document_id "
+            "DESC LIMIT 1), ''), COALESCE(l.same_as, 0) FROM listings l JOIN sources s ON s.id = "
+            "l.source_id LEFT JOIN vendors v ON v.id = l.vendor_id WHERE l.id > ? ORDER BY l.id "
+            "LIMIT ?",
+            after_id, static_cast<int64_t>(limit)));
+  std::vector<ListingRow> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    ListingRow r;
+    r.id = sqlite3_column_int64(stmt, 0);
+    r.site = Text(stmt, 1);
+    r.url_key = Text(stmt, 2);
+    r.title = Text(stmt, 3);
+    r.vendor = Text(stmt, 4);
+    r.first_seen = Text(stmt, 5);
+    r.last_seen = Text(stmt, 6);
+    r.observations = sqlite3_column_int64(stmt, 7);
+    r.price = Text(stmt, 8);
+    r.stock = Text(stmt, 9);
+    r.same_as = sqlite3_column_int64(stmt, 10);
+    out.push_back(std::move(r));
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return SqlError(rc, "reading listings");
+  return out;
+}
+
+Result<std::vector<VendorRow>> SqliteStore::Vendors(int64_t after_id, size_t limit) {
+  DRAGNET_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      Query("SELECT v.id, s.key, v.name, v.profile_url, v.first_seen, v.last_seen, (SELECT "
+            "COUNT(*) FROM listings l WHERE l.vendor_id = v.id), (SELECT COUNT(*) FROM feedback f "
+            "WHERE f.vendor_id = v.id) FROM vendors v JOIN sources s ON s.id = v.source_id WHERE "
+            "v.id > ? ORDER BY v.id LIMIT ?",
+            after_id, static_cast<int64_t>(limit)));
+  std::vector<VendorRow> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    VendorRow r;
+    r.id = sqlite3_column_int64(stmt, 0);
+    r.site = Text(stmt, 1);
+    r.name = Text(stmt, 2);
+    r.profile_url = Text(stmt, 3);
+    r.first_seen = Text(stmt, 4);
+    r.last_seen = Text(stmt, 5);
+    r.listings = sqlite3_column_int64(stmt, 6);
+    r.feedback = sqlite3_column_int64(stmt, 7);
+    out.push_back(std::move(r));
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return SqlError(rc, "reading vendors");
+  return out;
+}
+
+Result<std::vector<PostRow>> SqliteStore::Posts(int64_t after_document_id, size_t limit) {
+  DRAGNET_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      Query("SELECT p.document_id, COALESCE(s.key, ''), p.kind, p.external_id, p.author, "
+            "p.posted_at, COALESCE(p.duplicate_of_document, 0) FROM posts p LEFT JOIN sources s "
+            "ON s.id = p.source_id WHERE p.document_id > ? ORDER BY p.document_id LIMIT ?",
+            after_document_id, static_cast<int64_t>(limit)));
+  std::vector<PostRow> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    PostRow r;
+    r.document_id = sqlite3_column_int64(stmt, 0);
+    r.source = Text(stmt, 1);
+    r.kind = Text(stmt, 2);
+    r.external_id = Text(stmt, 3);
+    r.author = Text(stmt, 4);
+    r.posted_at = Text(stmt, 5);
+    r.duplicate_of_document = sqlite3_column_int64(stmt, 6);
+    out.push_back(std::move(r));
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE)
+    return SqlError(rc, "reading posts");
   return out;
 }
 
