@@ -25,6 +25,7 @@
 #include "identify/identifier.h"
 #include "identify/selectors/image.h"
 #include "identify/selectors/selectors.h"
+#include "parse/charset.h"
 #include "parse/html_text.h"
 #include "store/store.h"
 
@@ -285,7 +286,7 @@ class Runner {
       return Status::Ok();
     }
     if (LooksLikeHtml(input, data)) {
-      parse::HtmlText page = parse::ExtractText(data);
+      parse::HtmlText page = parse::ExtractText(parse::DecodePage(data, "").utf8);
       return Document(input, page.text);
     }
     return Document(input, data);

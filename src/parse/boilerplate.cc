@@ -461,7 +461,7 @@ MainContent Extract(std::string_view html) {
   sax.endElement = OnEnd;
   sax.characters = OnCharacters;
   sax.cdataBlock = OnCharacters;
-  if (!ParseHtmlSax(html, sax, &c))
+  if (!ParseHtmlSax(html, sax, &c, HTML_PARSE_IGNORE_ENC))  // UTF-8 already (charset.h)
     return {};
   EndBlock(c);
   std::vector<Verdict> verdicts = Classify(c);

@@ -270,7 +270,7 @@ TEST(GoldenSets, Layouts) {
   EXPECT_EQ(r.all.correct, 36);
   EXPECT_EQ(r.per_field.at("vendor").correct, 4);
   EXPECT_EQ(r.per_field.at("title").correct, 3);  // the main heading, where no label names it
-  EXPECT_EQ(r.per_field.count("quantity"), 0u);  // no currency choice taken as a quantity
+  EXPECT_EQ(r.per_field.count("quantity"), 0u);   // no currency choice taken as a quantity
 }
 
 }  // namespace

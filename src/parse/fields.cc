@@ -494,8 +494,9 @@ void Guarded(void* user, F&& f) {
   try {
     f(extractor);
   } catch (...) {
+    // Out of memory: this extractor ignores the rest of the page; the parse goes on for the
+    // other sinks of a shared pass.
     extractor.failed = true;
-    xmlStopParser(ctxt);
   }
 }
 
@@ -734,17 +735,42 @@ ExtractedFields ExtractFields(std::string_view html, const FieldLabels& labels) 
   if (html.empty())
     return {};
   try {
-    Extractor extractor(labels);
-    htmlSAXHandler sax{};
-    sax.startElement = OnStart;
-    sax.endElement = OnEnd;
-    sax.characters = OnCharacters;
-    sax.cdataBlock = OnCharacters;
-    if (!ParseHtmlSax(html, sax, &extractor))
+    FieldExtraction extraction(labels);
+    SaxSink sink = extraction.Sink();
+    if (!ParseHtmlSaxFanout(html, std::span<SaxSink>(&sink, 1)))
       return {};
-    return extractor.Finish();
+    return extraction.Finish();
   } catch (const std::exception&) {
     return {};  // out of memory: nothing rather than a crash
+  }
+}
+
+struct FieldExtraction::Impl {
+  explicit Impl(const FieldLabels& labels) : extractor(labels) {}
+  Extractor extractor;
+};
+
+FieldExtraction::FieldExtraction(const FieldLabels& labels)
+    : impl_(std::make_unique<Impl>(labels)) {}
+FieldExtraction::~FieldExtraction() = default;
+
+SaxSink FieldExtraction::Sink() {
+  SaxSink sink;
+  sink.handler.startElement = OnStart;
+  sink.handler.endElement = OnEnd;
+  sink.handler.characters = OnCharacters;
+  sink.handler.cdataBlock = OnCharacters;
+  sink.state = &impl_->extractor;
+  return sink;
+}
+
+ExtractedFields FieldExtraction::Finish() {
+  try {
+    if (impl_->extractor.failed)
+      return {};
+    return impl_->extractor.Finish();
+  } catch (const std::exception&) {
+    return {};
   }
 }
 

@@ -16,12 +16,14 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
+#include "parse/html_sax.h"
 
 namespace dragnet::parse {
 
@@ -113,5 +115,21 @@ inline constexpr size_t kMaxRowsPerPage = 10000;
 
 // Never throws; hostile markup and invalid UTF-8 give partial or empty results.
 ExtractedFields ExtractFields(std::string_view html, const FieldLabels& labels);
+
+// ExtractFields as a sink of a shared pass (html_sax.h, ParseHtmlSaxFanout): give Sink() to the
+// parse, then Finish() once. `labels` must outlive it.
+class FieldExtraction {
+ public:
+  explicit FieldExtraction(const FieldLabels& labels);
+  ~FieldExtraction();
+  FieldExtraction(const FieldExtraction&) = delete;
+  FieldExtraction& operator=(const FieldExtraction&) = delete;
+  SaxSink Sink();
+  ExtractedFields Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace dragnet::parse

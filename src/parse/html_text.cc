@@ -7,7 +7,6 @@
 #include "parse/html_sax.h"
 
 namespace dragnet::parse {
-namespace {
 
 struct TextCollector {
   HtmlText out;
@@ -18,6 +17,8 @@ struct TextCollector {
   std::string headings[3];  // the first h1, h2 and h3
   bool heading_done[3] = {false, false, false};
 };
+
+namespace {
 
 // 1, 2 or 3 for h1-h3, else 0.
 int HeadingLevel(const char* tag) {
@@ -135,20 +136,16 @@ void OnCharacters(void* user, const xmlChar* bytes, int length) {
   }
 }
 
-}  // namespace
-
-HtmlText ExtractText(std::string_view html, size_t max_bytes) {
-  TextCollector collector;
-  collector.max_bytes = max_bytes;
-  if (html.empty())
-    return {};
+htmlSAXHandler TextHandler() {
   htmlSAXHandler sax{};
   sax.startElement = OnStart;
   sax.endElement = OnEnd;
   sax.characters = OnCharacters;
   sax.cdataBlock = OnCharacters;
-  if (!ParseHtmlSax(html, sax, &collector))
-    return {};
+  return sax;
+}
+
+HtmlText FinishText(TextCollector& collector) {
   while (!collector.out.text.empty() &&
          (collector.out.text.back() == '\n' || collector.out.text.back() == ' ')) {
     collector.out.text.pop_back();
@@ -163,7 +160,33 @@ HtmlText ExtractText(std::string_view html, size_t max_bytes) {
       break;
     }
   }
-  return collector.out;
+  return std::move(collector.out);
+}
+
+}  // namespace
+
+HtmlText ExtractText(std::string_view html, size_t max_bytes) {
+  if (html.empty())
+    return {};
+  TextExtraction extraction(max_bytes);
+  SaxSink sink = extraction.Sink();
+  std::span<SaxSink> sinks(&sink, 1);
+  if (!ParseHtmlSaxFanout(html, sinks))
+    return {};
+  return extraction.Finish();
+}
+
+TextExtraction::TextExtraction(size_t max_bytes) : collector_(std::make_unique<TextCollector>()) {
+  collector_->max_bytes = max_bytes;
+}
+TextExtraction::~TextExtraction() = default;
+
+SaxSink TextExtraction::Sink() {
+  return {TextHandler(), collector_.get()};
+}
+
+HtmlText TextExtraction::Finish() {
+  return FinishText(*collector_);
 }
 
 }  // namespace dragnet::parse

@@ -4,8 +4,11 @@
 // Script, style, template and noscript contents are dropped; block elements and <br> end a line;
 // image alt texts are kept in brackets, since sellers put product names there.
 
+#include <memory>
 #include <string>
 #include <string_view>
+
+#include "parse/html_sax.h"
 
 namespace dragnet::parse {
 
@@ -19,5 +22,22 @@ struct HtmlText {
 
 // At most `max_bytes` of text are kept (a hostile page cannot exhaust memory).
 HtmlText ExtractText(std::string_view html, size_t max_bytes = size_t{64} << 20);
+
+struct TextCollector;
+
+// ExtractText as a sink of a shared pass (html_sax.h, ParseHtmlSaxFanout): give Sink() to the
+// parse, then Finish() once.
+class TextExtraction {
+ public:
+  explicit TextExtraction(size_t max_bytes = size_t{64} << 20);
+  ~TextExtraction();
+  TextExtraction(const TextExtraction&) = delete;
+  TextExtraction& operator=(const TextExtraction&) = delete;
+  SaxSink Sink();
+  HtmlText Finish();
+
+ private:
+  std::unique_ptr<TextCollector> collector_;
+};
 
 }  // namespace dragnet::parse

@@ -1,11 +1,15 @@
 #include "parse/page_parser.h"
 
 #include <algorithm>
+#include <memory>
+
+#include <libxml/tree.h>
 
 #include "core/file.h"
 #include "core/hash.h"
 #include "parse/boilerplate.h"
 #include "parse/charset.h"
+#include "parse/html_sax.h"
 #include "parse/html_text.h"
 #include "parse/near_duplicate.h"
 #include "parse/site_profile.h"
@@ -42,6 +46,34 @@ bool MayHaveFeedback(std::string_view text) {
       return true;
   }
   return false;
+}
+
+// The raw text of the first <title> in the first 64 KiB, found without parsing, so that the one
+// parse of the page knows whether to build the tree a site profile needs. Entities stay as
+// written; the title libxml2 decodes has the last word (PageParser::Parse).
+std::string_view PrescanTitle(std::string_view html) {
+  std::string_view head = html.substr(0, 64 * 1024);
+  auto find_ci = [&](std::string_view needle, size_t from) {
+    for (size_t i = from; i + needle.size() <= head.size(); ++i) {
+      size_t k = 0;
+      while (k < needle.size() &&
+             (head[i + k] | 0x20) == needle[k])  // ASCII letters only in the needles
+        ++k;
+      if (k == needle.size())
+        return i;
+    }
+    return std::string_view::npos;
+  };
+  size_t open = find_ci("<title", 0);
+  if (open == std::string_view::npos)
+    return "";
+  size_t start = head.find('>', open);
+  if (start == std::string_view::npos)
+    return "";
+  size_t end = find_ci("</title", start + 1);
+  if (end == std::string_view::npos)
+    return "";
+  return head.substr(start + 1, end - start - 1);
 }
 
 // The page's <title> without the site's name: the longest part between separators.
@@ -115,16 +147,35 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
   out.charset = decoded.charset;
   out.charset_source = decoded.source;
   std::string_view html = decoded.utf8;
-  HtmlText text = ExtractText(html);
+  // One pass of libxml2's parser feeds the text, the page's structure and the fields; it also
+  // builds libxml2's tree when the page's host or <title> (prescanned) names a profiled site.
+  std::string host = HostOf(url);
+  const SiteProfile* profile = profiles_.Match(host, PrescanTitle(html));
+  TextExtraction text_sink;
+  PageStructure structure;
+  FieldExtraction fields_sink(labels_);
+  SaxSink sinks[] = {text_sink.Sink(), structure.Sink(), fields_sink.Sink()};
+  xmlDoc* raw_tree = nullptr;
+  ParseHtmlSaxFanout(html, sinks, profile != nullptr ? &raw_tree : nullptr);
+  std::unique_ptr<xmlDoc, void (*)(xmlDoc*)> tree(raw_tree, [](xmlDoc* d) {
+    if (d != nullptr)
+      xmlFreeDoc(d);
+  });
+  HtmlText text = text_sink.Finish();
   out.title = text.title;
-  out.type = ClassifyPage(html, text.text, url, vocabulary_);
-  out.fields = ExtractFields(html, labels_);
+  out.type = structure.Classify(text.text, url, vocabulary_);
+  out.fields = fields_sink.Finish();
   // A known layout is read by its profile first; the generic extractor fills what it leaves.
-  // libxml2 builds a tree only for those pages, and for pages whose text names a feedback list.
-  const SiteProfile* profile = profiles_.Match(HostOf(url), text.title);
+  // The title libxml2 decoded decides (entities and all); an unprofiled page whose text names a
+  // feedback list gets a tree of its own.
+  const SiteProfile* matched = profiles_.Match(host, text.title);
   ProfileExtraction read;
-  if (profile != nullptr || MayHaveFeedback(text.text))
-    read = ApplyProfile(profile, out.type.type, html);
+  if (matched != nullptr && matched == profile) {
+    read = ApplyProfile(profile, out.type.type, tree.get());
+  } else if (matched != nullptr || MayHaveFeedback(text.text)) {
+    read = ApplyProfile(matched, out.type.type, html);
+  }
+  profile = matched;
   if (profile != nullptr && !read.tried.empty()) {
     out.profile = profile->Key();
     for (const std::string& id : read.tried) {

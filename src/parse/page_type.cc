@@ -13,15 +13,6 @@
 #include "parse/html_sax.h"
 
 namespace dragnet::parse {
-namespace {
-
-std::string Fold(std::string_view utf8) {
-  std::string out;
-  icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())))
-      .foldCase()
-      .toUTF8String(out);
-  return out;
-}
 
 // What one SAX pass over the page counts.
 struct Structure {
@@ -34,6 +25,16 @@ struct Structure {
   std::map<std::string, int> classes;  // class attribute -> elements
   static constexpr int kMaxLinks = 5000;
 };
+
+namespace {
+
+std::string Fold(std::string_view utf8) {
+  std::string out;
+  icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())))
+      .foldCase()
+      .toUTF8String(out);
+  return out;
+}
 
 // "/listing/1042.html?x=1" -> "/listing/N.html"; "item?id=7" -> "item?id=N". Absolute links
 // keep their host, so links to other sites form their own shapes.
@@ -53,13 +54,20 @@ std::string LinkShape(std::string_view href) {
   return shape;
 }
 
+// Whether `haystack` contains `needle` (lower-case ASCII) in any case, without copying: this runs
+// for every attribute of every element.
 bool Contains(std::string_view haystack, std::string_view needle) {
   if (haystack.size() < needle.size())
     return false;
-  std::string lower(haystack);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower.find(needle) != std::string::npos;
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+    size_t k = 0;
+    while (k < needle.size() && lower(haystack[i + k]) == needle[k])
+      ++k;
+    if (k == needle.size())
+      return true;
+  }
+  return false;
 }
 
 Structure& Of(void* user) {
@@ -163,10 +171,25 @@ Result<PageTypeVocabulary> LoadPageTypeVocabulary(const std::filesystem::path& p
 
 PageType ClassifyPage(std::string_view html, std::string_view text, std::string_view url,
                       const PageTypeVocabulary& vocabulary) {
-  Structure s;
-  htmlSAXHandler sax{};
-  sax.startElement = OnStart;
-  ParseHtmlSax(html, sax, &s);
+  PageStructure structure;
+  SaxSink sink = structure.Sink();
+  ParseHtmlSaxFanout(html, std::span<SaxSink>(&sink, 1));
+  return structure.Classify(text, url, vocabulary);
+}
+
+PageStructure::PageStructure() : structure_(std::make_unique<Structure>()) {}
+PageStructure::~PageStructure() = default;
+
+SaxSink PageStructure::Sink() {
+  SaxSink sink;
+  sink.handler.startElement = OnStart;
+  sink.state = structure_.get();
+  return sink;
+}
+
+PageType PageStructure::Classify(std::string_view text, std::string_view url,
+                                 const PageTypeVocabulary& vocabulary) const {
+  const Structure& s = *structure_;
   // Words are looked for in the first 64 KiB of the text: enough for any page's furniture.
   std::string folded = Fold(text.substr(0, std::min<size_t>(text.size(), 64 * 1024)));
   std::string folded_url = Fold(url);

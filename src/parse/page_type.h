@@ -7,11 +7,13 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.h"
+#include "parse/html_sax.h"
 
 namespace dragnet::parse {
 
@@ -39,5 +41,23 @@ struct PageType {
 // `text` is the page's visible text (ExtractText), `url` where it was captured.
 PageType ClassifyPage(std::string_view html, std::string_view text, std::string_view url,
                       const PageTypeVocabulary& vocabulary);
+
+struct Structure;
+
+// ClassifyPage as a sink of a shared pass (html_sax.h, ParseHtmlSaxFanout): give Sink() to the
+// parse, then Classify with the page's text.
+class PageStructure {
+ public:
+  PageStructure();
+  ~PageStructure();
+  PageStructure(const PageStructure&) = delete;
+  PageStructure& operator=(const PageStructure&) = delete;
+  SaxSink Sink();
+  PageType Classify(std::string_view text, std::string_view url,
+                    const PageTypeVocabulary& vocabulary) const;
+
+ private:
+  std::unique_ptr<Structure> structure_;
+};
 
 }  // namespace dragnet::parse

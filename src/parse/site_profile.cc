@@ -356,6 +356,20 @@ std::string RatingOf(std::string_view text) {
 
 ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page_type,
                                std::string_view html) {
+  if (page_type != "listing" && page_type != "vendor")
+    return {};
+  if (html.empty() || html.size() > static_cast<size_t>(INT_MAX))
+    return ApplyProfile(profile, page_type, static_cast<xmlDoc*>(nullptr));
+  InitLibxml();
+  std::unique_ptr<xmlDoc, DocDeleter> doc(
+      htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
+                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                         HTML_PARSE_NONET | HTML_PARSE_COMPACT));
+  return ApplyProfile(profile, page_type, doc.get());
+}
+
+ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page_type,
+                               xmlDoc* doc) {
   ProfileExtraction out;
   if (page_type != "listing" && page_type != "vendor")
     return out;
@@ -365,16 +379,9 @@ ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page
                                                                      : profile->vendor_fields;
   for (const ProfileField& f : fields)
     out.tried.push_back(f.id);
-  if (html.empty() || html.size() > static_cast<size_t>(INT_MAX))
-    return out;
-  InitLibxml();
-  std::unique_ptr<xmlDoc, DocDeleter> doc(
-      htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
-                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                         HTML_PARSE_NONET | HTML_PARSE_COMPACT));
   if (doc == nullptr)
     return out;
-  std::unique_ptr<xmlXPathContext, ContextDeleter> context(xmlXPathNewContext(doc.get()));
+  std::unique_ptr<xmlXPathContext, ContextDeleter> context(xmlXPathNewContext(doc));
   if (context == nullptr)
     return out;
   for (const ProfileField& f : fields) {

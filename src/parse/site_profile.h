@@ -20,6 +20,7 @@
 
 #include "core/result.h"
 #include "parse/fields.h"
+#include "parse/html_sax.h"  // libxml2's xmlDoc
 
 namespace dragnet::parse {
 
@@ -97,6 +98,9 @@ inline constexpr size_t kMaxFeedbackPerPage = 1000;
 // region's languages. Never throws; a page libxml2 cannot parse gives nothing.
 ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page_type,
                                std::string_view html);
+// The same on libxml2's tree of the page, built by the caller (ParseHtmlSaxFanout); null gives
+// only `tried`.
+ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page_type, xmlDoc* doc);
 
 // Profile fields first, then the generic extractor's fields for ids the profile did not fill.
 std::vector<Field> MergeFields(const ProfileExtraction& profile, const std::vector<Field>& generic);

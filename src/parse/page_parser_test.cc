@@ -1,0 +1,130 @@
+#include "parse/page_parser.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "core/file.h"
+#include "core/scratch_dir.h"
+#include "parse/html_text.h"
+#include "parse/near_duplicate.h"
+
+namespace dragnet::parse {
+namespace {
+
+const std::filesystem::path kSource = DRAGNET_SOURCE_DIR;
+
+// One page in two layouts of a profiled site and one unprofiled page.
+constexpr const char* kProfile = R"(schema: 1
+name: cards
+version: 1
+match:
+  title_contains: ["Card Market"]
+listing:
+  vendor: "//dl[@class='meta']/dt[normalize-space()='Seller']/following-sibling::dd[1]"
+  ships_from: "//dl[@class='meta']/dt[normalize-space()='Origin']/following-sibling::dd[1]"
+)";
+
+constexpr const char* kCard = R"(<!DOCTYPE html><html><head><title>MDMA 10 g - Card Market</title>
+</head><body><div class="menu"><a href="/c/1">Drugs</a> <a href="/c/2">Other</a></div>
+<div class="card"><h2>MDMA   crystals 10 g</h2>
+<dl class="meta"><dt>Seller</dt><dd><a href="/u/bob">bob</a> <span>(4.9)</span></dd>
+<dt>Origin</dt><dd>Netherlands</dd></dl>
+<table><tr><th>Price</th><td>120 USD</td></tr><tr><th>Stock</th><td>7</td></tr></table>
+<p>Pure  Dutch product.  Reship  once.</p>
+<h3>Feedback</h3><ul><li>5/5 — fast</li><li>4/5 ok</li></ul></div></body></html>)";
+
+PageParser Parser(const std::filesystem::path& profiles) {
+  PageParserOptions options;
+  options.profiles = profiles;
+  auto parser = PageParser::Load(options);
+  EXPECT_TRUE(parser.has_value()) << parser.error().message();
+  return std::move(*parser);
+}
+
+TEST(PageParserTest, OnePassGivesWhatSeparatePassesGive) {
+  ScratchDir dir("PageParserTest.OnePass");
+  std::filesystem::create_directories(dir / "profiles");
+  ASSERT_TRUE(WriteFileAtomic(dir / "profiles" / "cards.yaml", kProfile).ok());
+  PageParser parser = Parser(dir / "profiles");
+  auto vocabulary = LoadPageTypeVocabulary(DefaultParseDataFile("page_types.yaml"));
+  auto labels = LoadFieldLabels(DefaultFieldLabelsFile());
+  ASSERT_TRUE(vocabulary.has_value() && labels.has_value());
+
+  std::vector<std::string> pages = {kCard};
+  for (const auto& entry :
+       std::filesystem::directory_iterator(kSource / "tests" / "golden" / "parse" / "layouts")) {
+    auto html = ReadFile(entry.path());
+    ASSERT_TRUE(html.has_value());
+    pages.push_back(*html);
+  }
+  for (const std::string& page : pages) {
+    const std::string url = "http://m.onion/item?id=1";
+    ParsedPage one = parser.Parse(page, "text/html; charset=utf-8", url);
+    HtmlText text = ExtractText(page);
+    EXPECT_EQ(one.title, text.title);
+    EXPECT_EQ(one.simhash, SimHash(text.text)) << page.substr(0, 200);
+    PageType type = ClassifyPage(page, text.text, url, *vocabulary);
+    EXPECT_EQ(one.type.type, type.type);
+    EXPECT_EQ(one.type.reasons, type.reasons);
+    // Every field the generic extractor finds alone is there, unless the profile filled it.
+    ExtractedFields alone = ExtractFields(page, *labels);
+    for (const Field& f : alone.fields) {
+      auto it = std::find_if(one.fields.fields.begin(), one.fields.fields.end(),
+                             [&](const Field& g) { return g.id == f.id; });
+      ASSERT_NE(it, one.fields.fields.end()) << f.id;
+      if (it->label.rfind("profile ", 0) != 0) {
+        EXPECT_EQ(it->value, f.value) << f.id;
+      }
+    }
+    EXPECT_EQ(one.fields.rows.size(), alone.rows.size());
+  }
+}
+
+TEST(PageParserTest, ProfileReadsTheTreeBuiltInTheSamePass) {
+  ScratchDir dir("PageParserTest.Profile");
+  std::filesystem::create_directories(dir / "profiles");
+  ASSERT_TRUE(WriteFileAtomic(dir / "profiles" / "cards.yaml", kProfile).ok());
+  PageParser parser = Parser(dir / "profiles");
+  ParsedPage page = parser.Parse(kCard, "", "http://m.onion/item?id=1");
+  EXPECT_EQ(page.type.type, "listing");
+  EXPECT_EQ(page.profile, "cards/1");
+  EXPECT_EQ(page.profile_fills,
+            (std::vector<std::pair<std::string, bool>>{{"vendor", true}, {"ships_from", true}}));
+  auto field = [&](std::string_view id) {
+    for (const Field& f : page.fields.fields) {
+      if (f.id == id)
+        return f.value;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(field("vendor"), "bob (4.9)") << "the profile's expression, as written";
+  EXPECT_EQ(field("ships_from"), "Netherlands");
+  EXPECT_EQ(field("price"), "120 USD") << "the generic extractor fills what the profile lacks";
+  EXPECT_EQ(field("title"), "MDMA crystals 10 g") << "the main heading";
+  ASSERT_EQ(page.feedback.size(), 2u);
+  EXPECT_EQ(page.feedback[1].rating, "4/5");
+  EXPECT_EQ(page.charset, "UTF-8");
+
+  // The same page in windows-1251 with a declared charset: decoded first, then read alike.
+  const char* cp1251 =
+      "<html><head><meta charset=\"windows-1251\"><title>\xcc\xe5\xf4 - Card "
+      "Market</title></head><body><dl class=\"meta\"><dt>Seller</dt><dd>"
+      "\xe8\xe2\xe0\xed</dd></dl></body></html>";
+  ParsedPage russian = parser.Parse(cp1251, "", "http://m.onion/item?id=2");
+  EXPECT_EQ(russian.charset, "windows-1251");
+  EXPECT_EQ(russian.charset_source, "meta");
+  EXPECT_EQ(russian.title, "Меф - Card Market");
+}
+
+TEST(PageParserTest, HostileBytesGiveAPageType) {
+  PageParser parser = Parser({});
+  for (std::string bytes : {std::string(), std::string(100000, '<'), std::string("\xff\xfe\x00<"),
+                            std::string("<title>x</title><title>y")}) {
+    ParsedPage page = parser.Parse(bytes, "text/html; charset=nonsense", "not a url");
+    EXPECT_FALSE(page.type.type.empty());
+  }
+}
+
+}  // namespace
+}  // namespace dragnet::parse
