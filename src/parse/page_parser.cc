@@ -171,7 +171,7 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
   const SiteProfile* matched = profiles_.Match(host, text.title);
   ProfileExtraction read;
   if (matched != nullptr && matched == profile) {
-    read = ApplyProfile(profile, out.type.type, tree.get());
+    read = ApplyProfile(profile, out.type.type, tree.get(), MayHaveFeedback(text.text));
   } else if (matched != nullptr || MayHaveFeedback(text.text)) {
     read = ApplyProfile(matched, out.type.type, html);
   }

@@ -368,8 +368,8 @@ ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page
   return ApplyProfile(profile, page_type, doc.get());
 }
 
-ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page_type,
-                               xmlDoc* doc) {
+ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page_type, xmlDoc* doc,
+                               bool generic_feedback) {
   ProfileExtraction out;
   if (page_type != "listing" && page_type != "vendor")
     return out;
@@ -413,8 +413,12 @@ ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page
       out.fields.push_back(std::move(field));
   }
   static const std::shared_ptr<const CompiledXPath> generic = Compile(kGenericFeedback);
-  const CompiledXPath* feedback =
-      profile != nullptr && profile->feedback != nullptr ? profile->feedback.get() : generic.get();
+  const CompiledXPath* feedback = nullptr;
+  if (profile != nullptr && profile->feedback != nullptr) {
+    feedback = profile->feedback.get();
+  } else if (generic_feedback) {
+    feedback = generic.get();
+  }
   if (feedback == nullptr)
     return out;
   std::unique_ptr<xmlXPathObject, ObjectDeleter> entries(

@@ -99,8 +99,10 @@ inline constexpr size_t kMaxFeedbackPerPage = 1000;
 ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page_type,
                                std::string_view html);
 // The same on libxml2's tree of the page, built by the caller (ParseHtmlSaxFanout); null gives
-// only `tried`.
-ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page_type, xmlDoc* doc);
+// only `tried`. `generic_feedback` false skips the generic feedback rule (the caller knows the
+// text names no feedback list; the rule scans every element).
+ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page_type, xmlDoc* doc,
+                               bool generic_feedback = true);
 
 // Profile fields first, then the generic extractor's fields for ids the profile did not fill.
 std::vector<Field> MergeFields(const ProfileExtraction& profile, const std::vector<Field>& generic);
