@@ -9,6 +9,8 @@
 #include <map>
 #include <tuple>
 
+#include <nlohmann/json.hpp>
+
 #include "app/commands.h"
 #include "app/records.h"
 #include "capture/url.h"
@@ -201,7 +203,9 @@ store::PageRecord MakePageRecord(const store::DocumentToAnalyze& doc, const Page
   r.profile = p.profile;
   r.duplicate_of_document = duplicate_of;
   if (r.page_type == "messenger_post" || r.page_type == "forum_thread") {
-    r.external_id = doc.uri;
+    r.external_id = doc.external_id.empty() ? doc.uri : doc.external_id;
+    if (!doc.document_date.empty())
+      r.observed_at = doc.document_date;  // the message's own date, not when it was archived
     r.author = FieldValue(p, "vendor");
     return r;
   }
@@ -320,6 +324,16 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
         if (doc.kind == "telegram_message") {
           auto message = RecordText(record.type, doc.content_type, record.block);
           parsed.type = {"messenger_post", 0.99, {"a message of a messenger channel"}};
+          // Telegram Desktop's "from": the channel or account that posted it.
+          if (payload) {
+            nlohmann::json json = nlohmann::json::parse(*payload, nullptr, false);
+            const nlohmann::json* posted =
+                json.is_object() && json.contains("message") ? &json["message"] : &json;
+            if (posted->is_object() && posted->contains("from") && (*posted)["from"].is_string()) {
+              parsed.fields.fields.push_back(
+                  {"vendor", "from", (*posted)["from"].get<std::string>().substr(0, 256), ""});
+            }
+          }
           parsed.simhash = message ? parse::SimHash(*message) : 0;
           if (message)
             parsed.language = parse::DetectLanguage(*message);

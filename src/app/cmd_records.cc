@@ -144,15 +144,22 @@ int RunRecords(const GlobalOptions& global, const RecordsArgs& args) {
                 if (!r.author.empty())
                   w.Field("author", r.author);
                 w.Field("posted_at", r.posted_at);
-                if (r.duplicate_of_document != 0)
-                  w.FieldInt("repeats", r.duplicate_of_document);
+                // The post it repeats: its external id (a t.me link's channel/message) when it is
+                // a post, else the document.
+                if (!r.duplicate_of_external_id.empty()) {
+                  w.Field("repeats", r.duplicate_of_external_id);
+                } else if (r.duplicate_of_document != 0) {
+                  w.FieldInt("repeats_document", r.duplicate_of_document);
+                }
               },
               [&] {
-                std::printf(
-                    "%-9lld %-24.24s %-15s %-40.40s %s\n", static_cast<long long>(r.document_id),
-                    r.source.c_str(), r.kind.c_str(), r.external_id.c_str(),
-                    r.duplicate_of_document != 0 ? std::to_string(r.duplicate_of_document).c_str()
-                                                 : "");
+                std::string repeats =
+                    !r.duplicate_of_external_id.empty() ? r.duplicate_of_external_id
+                    : r.duplicate_of_document != 0      ? std::to_string(r.duplicate_of_document)
+                                                        : std::string();
+                std::printf("%-9lld %-24.24s %-15s %-40.40s %s\n",
+                            static_cast<long long>(r.document_id), r.source.c_str(), r.kind.c_str(),
+                            r.external_id.c_str(), repeats.c_str());
               });
         });
   }

@@ -102,7 +102,9 @@ struct DocumentToAnalyze {
   std::string record_type;
   std::string content_type;
   std::string uri;
-  std::string date;  // WARC-Date of the capture
+  std::string date;           // WARC-Date of the capture
+  std::string document_date;  // documents.date: a message's own date, "" when unknown
+  std::string external_id;    // documents.external_id ("channel/message")
 };
 
 // One thing an analyzer found in a document: a substance, a class term, a quantity, a price,
@@ -252,7 +254,8 @@ struct PostRow {
   std::string external_id;
   std::string author;
   std::string posted_at;
-  int64_t duplicate_of_document = 0;  // 0 = a unique post
+  int64_t duplicate_of_document = 0;     // 0 = a unique post
+  std::string duplicate_of_external_id;  // the repeated post's external id, when it is a post
 };
 
 // How often a site profile's field filled on the documents of one capture batch (a WARC file).

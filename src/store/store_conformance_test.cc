@@ -849,6 +849,7 @@ TEST_P(StoreConformanceTest, PageRecordsKeepListingsVendorsPostsAndTheirHistory)
   EXPECT_EQ((*posts)[0].duplicate_of_document, 0);
   EXPECT_EQ((*posts)[1].external_id, "shop/2");
   EXPECT_EQ((*posts)[1].duplicate_of_document, p1);
+  EXPECT_EQ((*posts)[1].duplicate_of_external_id, "shop/1");
   auto history = store_->ListingObservations(*listing);
   ASSERT_TRUE(history.has_value());
   ASSERT_EQ(history->size(), 2u);

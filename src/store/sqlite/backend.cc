@@ -594,7 +594,8 @@ Result<std::vector<DocumentToAnalyze>> SqliteStore::DocumentsToAnalyze(
   DRAGNET_ASSIGN_OR_RETURN(
       sqlite3_stmt * stmt,
       Query("SELECT d.id, d.capture_id, d.kind, f.path, c.offset, c.record_type, c.content_type, "
-            "c.uri, c.date, COALESCE(c.source_id, 0), c.archive_file_id FROM documents d JOIN "
+            "c.uri, c.date, COALESCE(c.source_id, 0), c.archive_file_id, d.date, d.external_id "
+            "FROM documents d JOIN "
             "captures c ON c.id = d.capture_id "
             "JOIN archive_files f ON f.id = c.archive_file_id "
             "LEFT JOIN analyses a ON a.document_id = d.id AND a.analyzer = ? "
@@ -616,6 +617,8 @@ Result<std::vector<DocumentToAnalyze>> SqliteStore::DocumentsToAnalyze(
     d.date = Text(stmt, 8);
     d.source_id = sqlite3_column_int64(stmt, 9);
     d.archive_file_id = sqlite3_column_int64(stmt, 10);
+    d.document_date = Text(stmt, 11);
+    d.external_id = Text(stmt, 12);
     out.push_back(std::move(d));
   }
   sqlite3_reset(stmt);
@@ -1270,8 +1273,9 @@ Result<std::vector<PostRow>> SqliteStore::Posts(int64_t after_document_id, size_
   DRAGNET_ASSIGN_OR_RETURN(
       sqlite3_stmt * stmt,
       Query("SELECT p.document_id, COALESCE(s.key, ''), p.kind, p.external_id, p.author, "
-            "p.posted_at, COALESCE(p.duplicate_of_document, 0) FROM posts p LEFT JOIN sources s "
-            "ON s.id = p.source_id WHERE p.document_id > ? ORDER BY p.document_id LIMIT ?",
+            "p.posted_at, COALESCE(p.duplicate_of_document, 0), COALESCE(q.external_id, '') FROM "
+            "posts p LEFT JOIN sources s ON s.id = p.source_id LEFT JOIN posts q ON q.document_id "
+            "= p.duplicate_of_document WHERE p.document_id > ? ORDER BY p.document_id LIMIT ?",
             after_document_id, static_cast<int64_t>(limit)));
   std::vector<PostRow> out;
   int rc;
@@ -1284,6 +1288,7 @@ Result<std::vector<PostRow>> SqliteStore::Posts(int64_t after_document_id, size_
     r.author = Text(stmt, 4);
     r.posted_at = Text(stmt, 5);
     r.duplicate_of_document = sqlite3_column_int64(stmt, 6);
+    r.duplicate_of_external_id = Text(stmt, 7);
     out.push_back(std::move(r));
   }
   sqlite3_reset(stmt);
