@@ -520,7 +520,7 @@ const std::vector<std::string_view>& FieldLabels::KnownIds() {
   static const std::vector<std::string_view> ids = {
       "vendor",       "price",    "ships_from", "ships_to", "city",   "district",
       "stash_type",   "stock",    "weight",     "quantity", "rating", "sales",
-      "member_since", "category", "payment",    "escrow",   "title"};
+      "member_since", "category", "payment",    "escrow",   "title",  "preorder"};
   return ids;
 }
 

@@ -48,7 +48,7 @@ class FieldLabels {
  public:
   // The field ids the extractor knows: vendor, price, ships_from, ships_to, city, district,
   // stash_type, stock, weight, quantity, rating, sales, member_since, category, payment,
-  // escrow, title.
+  // escrow, title, preorder.
   static const std::vector<std::string_view>& KnownIds();
 
   const std::vector<FieldDefinition>& fields() const { return fields_; }
