@@ -48,6 +48,66 @@ bool MayHaveFeedback(std::string_view text) {
   return false;
 }
 
+// Badges that give the number before the words: "99 In stock", "1 items sold since Sep 2019",
+// "12 шт. в наличии", "340 продаж". A short line of the text starting with a number and then one
+// of these (folded) fills stock or sales when no label gave them.
+struct CountBadge {
+  std::string_view field;
+  std::string_view words;
+};
+constexpr CountBadge kCountBadges[] = {
+    {"stock", "in stock"},    {"stock", "available"},     {"stock", "pcs in stock"},
+    {"stock", "left"},        {"stock", "шт. в наличии"}, {"stock", "шт в наличии"},
+    {"stock", "в наличии"},   {"stock", "в наявності"},   {"stock", "auf lager"},
+    {"stock", "verfügbar"},   {"stock", "na stanie"},     {"stock", "op voorraad"},
+    {"stock", "en stock"},    {"stock", "disponibles"},   {"stock", "stokta"},
+    {"sales", "items sold"},  {"sales", "item sold"},     {"sales", "sold"},
+    {"sales", "sales"},       {"sales", "orders"},        {"sales", "продаж"},
+    {"sales", "продажи"},     {"sales", "продаж(и)"},     {"sales", "заказов"},
+    {"sales", "продажів"},    {"sales", "verkäufe"},      {"sales", "verkauft"},
+    {"sales", "sprzedanych"}, {"sales", "verkocht"},      {"sales", "ventes"},
+    {"sales", "vendidos"},    {"sales", "satış"},
+};
+
+void FillFromCountBadges(std::string_view text, ExtractedFields& fields) {
+  auto have = [&](std::string_view id) {
+    return std::any_of(fields.fields.begin(), fields.fields.end(),
+                       [&](const Field& f) { return f.id == id; });
+  };
+  bool need_stock = !have("stock");
+  bool need_sales = !have("sales");
+  size_t lines = 0;
+  while (!text.empty() && (need_stock || need_sales) && ++lines < 5000) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    while (!line.empty() && line.front() == ' ')
+      line.remove_prefix(1);
+    if (line.empty() || line.size() > 80 || line[0] < '0' || line[0] > '9')
+      continue;
+    size_t digits = 0;
+    while (digits < line.size() && ((line[digits] >= '0' && line[digits] <= '9') ||
+                                    line[digits] == ',' || line[digits] == '.'))
+      ++digits;
+    std::string number(line.substr(0, digits));
+    while (!number.empty() && (number.back() == ',' || number.back() == '.'))
+      number.pop_back();
+    std::string rest = FieldLabels::Fold(line.substr(digits));
+    for (const CountBadge& badge : kCountBadges) {
+      bool wanted = badge.field == "stock" ? need_stock : need_sales;
+      if (!wanted || !rest.starts_with(badge.words))
+        continue;
+      // The words end there or go on after a space or punctuation ("sold since Sep 2019").
+      size_t after = badge.words.size();
+      if (after < rest.size() && rest[after] != ' ' && rest[after] != ',' && rest[after] != '.')
+        continue;
+      fields.fields.push_back({std::string(badge.field), "(count)", number, ""});
+      (badge.field == "stock" ? need_stock : need_sales) = false;
+      break;
+    }
+  }
+}
+
 // The raw text of the first <title> in the first 64 KiB, found without parsing, so that the one
 // parse of the page knows whether to build the tree a site profile needs. Entities stay as
 // written; the title libxml2 decodes has the last word (PageParser::Parse).
@@ -185,8 +245,10 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
     }
     out.fields.fields = MergeFields(read, out.fields.fields);
   }
-  if (out.type.type == "listing" || out.type.type == "vendor")
+  if (out.type.type == "listing" || out.type.type == "vendor") {
     FillFromHeading(text, out.type.type, out.fields);
+    FillFromCountBadges(text.text, out.fields);
+  }
   out.feedback = std::move(read.feedback);
   // Near-duplicates are judged on the whole text, not the main content (boilerplate.h): on short
   // card listings the main content drops the seller's link and leaves little but the offers, and

@@ -1,6 +1,7 @@
 #include "parse/page_parser.h"
 
 #include <filesystem>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -115,6 +116,30 @@ TEST(PageParserTest, ProfileReadsTheTreeBuiltInTheSamePass) {
   EXPECT_EQ(russian.charset, "windows-1251");
   EXPECT_EQ(russian.charset_source, "meta");
   EXPECT_EQ(russian.title, "Меф - Card Market");
+}
+
+TEST(PageParserTest, CountBadgesGiveStockAndSales) {
+  PageParser parser = Parser({});
+  const char* page = R"(<html><head><title>AXA TREN 1MG</title></head><body>
+<h2>AXA TREN 1MG</h2><div>35 EUR 0.003834</div><div>99 In stock</div>
+<div>1 items sold since Sep 2019</div><div>2019 was a good year</div>
+<table><tr><th>Vendor</th><td>pharma</td></tr></table><button>Buy now</button></body></html>)";
+  ParsedPage p = parser.Parse(page, "", "http://m.onion/listing/1");
+  ASSERT_EQ(p.type.type, "listing");
+  std::map<std::string, std::string> got;
+  for (const Field& f : p.fields.fields)
+    got.emplace(f.id, f.value);
+  EXPECT_EQ(got["stock"], "99");
+  EXPECT_EQ(got["sales"], "1");
+  // A label wins over a badge.
+  ParsedPage labelled = parser.Parse(
+      "<h1>x</h1><p>Stock: 5</p><p>99 in stock</p><p>Price: 10 USD</p><button>Buy</button>", "",
+      "http://m.onion/listing/2");
+  for (const Field& f : labelled.fields.fields) {
+    if (f.id == "stock") {
+      EXPECT_EQ(f.value, "5");
+    }
+  }
 }
 
 TEST(PageParserTest, HostileBytesGiveAPageType) {

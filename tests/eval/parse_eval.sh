@@ -15,7 +15,7 @@ status=0
 pages="$root/../shared/data/dev/market-pages"
 if [[ -d $pages/html ]]; then
   "$bin" eval parse --golden "$golden/market-pages.expected.jsonl" --base "$pages" \
-    --min-f1 0.78 || status=1
+    --min-f1 0.84 || status=1
 else
   echo "parse eval: real market pages skipped, $pages is absent"
 fi
