@@ -168,6 +168,51 @@ constexpr NpsShape kNpsShapes[] = {
      }},
 };
 
+// "Learn Python in 7 days", "за 30 дней", "in 10 minutes a day": the promise of a course or a
+// book, a weak cue for guides (normalised key: folded case, y to i).
+bool PromisesTimeSpan(std::string_view key) {
+  std::vector<std::string_view> words;
+  for (size_t at = 0; at < key.size();) {
+    size_t space = key.find(' ', at);
+    if (space == std::string_view::npos)
+      space = key.size();
+    if (space > at)
+      words.push_back(key.substr(at, space - at));
+    at = space + 1;
+  }
+  for (size_t i = 0; i + 2 < words.size(); ++i) {
+    if (words[i] != "in" && words[i] != "za")
+      continue;
+    if (!std::all_of(words[i + 1].begin(), words[i + 1].end(), IsDigit))
+      continue;
+    std::string_view unit = words[i + 2];
+    for (std::string_view stem :
+         {"dai", "hour", "minut", "week", "month", "dn", "chas", "nedel", "mesiats"}) {
+      if (unit.substr(0, stem.size()) == stem)
+        return true;
+    }
+  }
+  return false;
+}
+
+// "(88GB)", "2 TB", "700MB": the size of a download or a disk: media, software or electronics.
+bool NamesDataSize(std::string_view key) {
+  for (size_t at = 0; at < key.size(); ++at) {
+    if (!IsDigit(key[at]) || (at > 0 && IsDigit(key[at - 1])))
+      continue;
+    size_t end = at;
+    while (end < key.size() && (IsDigit(key[end]) || key[end] == '.' || key[end] == ','))
+      ++end;
+    if (end < key.size() && key[end] == ' ')
+      ++end;
+    std::string_view unit = key.substr(end, 2);
+    bool word_end = end + 2 >= key.size() || key[end + 2] == ' ';
+    if (word_end && (unit == "gb" || unit == "tb" || unit == "mb"))
+      return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void Identification::Clear() {
@@ -500,20 +545,32 @@ void IdentifierSession::Categorize(Identification& out) {
   // A word that decides alone (weight 3, not an everyday word): "tutorial", "e-book",
   // "курьер-закладчик".
   std::array<bool, kCategories> decisive{};
+  // A category named by at least one word that is not an everyday one.
+  std::array<bool, kCategories> firm{};
   for (const NameFinding& finding : out.category_terms) {
     const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
     if (counts(finding))
       score[static_cast<size_t>(name.category_index)] += name.weight * finding.confidence;
     if (name.weight >= 3 && name.ambiguity != Ambiguity::kHigh)
       decisive[static_cast<size_t>(name.category_index)] = true;
+    if (name.ambiguity != Ambiguity::kHigh)
+      firm[static_cast<size_t>(name.category_index)] = true;
   }
+  // A drug name inside a longer word of another category is part of that word: "DOB" in "SSN
+  // with DOB" (fraud), "crack" in "crack pipe" (paraphernalia).
+  auto inside_category_word = [&](const NameFinding& f) {
+    return std::any_of(
+        out.category_terms.begin(), out.category_terms.end(), [&](const NameFinding& c) {
+          return c.begin <= f.begin && f.end <= c.end && c.end - c.begin > f.end - f.begin;
+        });
+  };
   double drugs = 0;
   for (const NameFinding& f : out.substances) {
-    if (counts(f))
+    if (!inside_category_word(f) && counts(f))
       drugs += 3 * f.confidence;
   }
   for (const NameFinding& f : out.terms) {
-    if (counts(f))
+    if (!inside_category_word(f) && counts(f))
       drugs += 2 * f.confidence;
   }
   for (const ClassHint& h : out.hints)
@@ -559,8 +616,10 @@ void IdentifierSession::Categorize(Identification& out) {
   // A guide, a job offer or a pipe wins over the drugs it mentions (below), and over the words of
   // another category only when it scores more or names itself outright: "carding tutorial" is a
   // guide, "fake notes ... how to order" is counterfeits.
+  // Everyday words alone ("of course", "theory", "privacy" on a shop's blog) never override the
+  // drugs a page names: at least one firm word of the category must be there.
   auto overrides = [&](size_t c, double ratio) {
-    return score[c] >= 3 && ratio * score[c] >= drugs &&
+    return score[c] >= 3 && ratio * score[c] >= drugs && (firm[c] || drugs == 0) &&
            (decisive[c] || score[c] >= score[strongest_but(c)]);
   };
 
@@ -592,8 +651,29 @@ void IdentifierSession::Categorize(Identification& out) {
         best_score = score[c];
       }
     }
-    if (best_score < 1.0) {
+    if (decided != kDrugs && decided != kOther && !firm[decided] && weight_tiers >= 2 &&
+        sold_amount != nullptr) {
+      // Only everyday words of another category ("магнит", "пакет": how a stash is hidden) on a
+      // page with a price list by weight: a shop page of a drug (named or not).
+      decided = kDrugs;
+      by_amount = drugs == 0;
+    } else if (best_score < 1.0) {
       decided = kOther;
+      // A short title that sells nothing by amount or price and says only a weak word for
+      // information ("Learn ...", "... secrets", "Обучение ...") or promises a time span ("in 7
+      // days") is a book or a course: two weak cues together, never one alone of another kind.
+      bool short_title = normalized_.key.size() <= kTitleLength;
+      bool bare = !any_amount && out.quantities.prices.empty() && drugs == 0 &&
+                  !NamesDataSize(normalized_.key);
+      bool time_span = PromisesTimeSpan(normalized_.key);
+      if (short_title && bare && (score[kGuides] > 0 || time_span) &&
+          score[kGuides] >= score[strongest_but(kGuides)]) {
+        decided = kGuides;
+        if (time_span)
+          out.category_evidence.push_back("title shape: time span");
+        else
+          out.category_evidence.push_back("title shape: no amount, no price");
+      }
       // Nothing names what is sold, but it is sold by the gram or the piece ("Sour OG 1oz",
       // "1/8 oz - Golden Fire", "Doctor Jamaica 5G"): on a market that is a drug listing far
       // more often than anything else. Weak evidence, so any firm word of another category wins,
