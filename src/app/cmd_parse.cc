@@ -103,6 +103,24 @@ void AppendParseJson(const std::string& id, const PageParse& p, JsonWriter& w) {
     w.Field("profile", p.profile);
   if (!p.main_text.empty())
     w.Field("main_text", p.main_text);
+  w.Key("links");
+  w.BeginArray();
+  for (const parse::Anchor& a : p.links.anchors) {
+    w.BeginObject();
+    w.Field("href", a.href);
+    w.Field("text", a.text);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("images");
+  w.BeginArray();
+  for (const parse::Image& image : p.links.images) {
+    w.BeginObject();
+    w.Field("src", image.src);
+    w.Field("alt", image.alt);
+    w.EndObject();
+  }
+  w.EndArray();
   if (!p.charset.empty()) {
     w.Field("charset", p.charset);
     w.Field("charset_source", p.charset_source);

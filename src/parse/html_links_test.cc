@@ -34,5 +34,39 @@ TEST(ExtractLinks, DeepNestingAndLimitsAreSafe) {
   EXPECT_TRUE(ExtractLinks(std::string("\0\xff\xfe<a", 5)).empty());
 }
 
+TEST(AnchorExtractionTest, AnchorsWithTextsAndImagesWithAlts) {
+  AnchorExtraction extraction;
+  SaxSink sink = extraction.Sink();
+  ASSERT_TRUE(ParseHtmlSaxFanout(
+      "<p><a href=\"/vendor/bob\">  bob <b>(4.9)</b>\n</a> <a name=x>no href</a>"
+      "<a href=\"/l/1\"><img src=\"/i/1.jpg\" alt=\"Red Bull pills\">Red  Bull</a>"
+      "<img src=\"/i/2.jpg\"><a href=\"\">empty</a><a href=\"/n\">outer <a href=/in>inner</a></a>",
+      std::span<SaxSink>(&sink, 1)));
+  AnchorsAndImages got = extraction.Finish();
+  ASSERT_EQ(got.anchors.size(), 4u);
+  EXPECT_EQ(got.anchors[0].href, "/vendor/bob");
+  EXPECT_EQ(got.anchors[0].text, "bob (4.9)");
+  EXPECT_EQ(got.anchors[1].text, "Red Bull");
+  EXPECT_EQ(got.anchors[2].href, "/n");
+  EXPECT_EQ(got.anchors[3].href, "/in") << "libxml2 closes the outer anchor first";
+  ASSERT_EQ(got.images.size(), 2u);
+  EXPECT_EQ(got.images[0].alt, "Red Bull pills");
+  EXPECT_EQ(got.images[1].src, "/i/2.jpg");
+  EXPECT_EQ(got.images[1].alt, "");
+}
+
+TEST(AnchorExtractionTest, LongTextsAreCutOnACharacterBoundary) {
+  AnchorExtraction extraction;
+  SaxSink sink = extraction.Sink();
+  std::string page = "<a href=/x>" + std::string(255, 'a');
+  for (int i = 0; i < 10; ++i)
+    page += "\xd0\x96";  // Ж
+  page += "</a>";
+  ASSERT_TRUE(ParseHtmlSaxFanout(page, std::span<SaxSink>(&sink, 1)));
+  AnchorsAndImages got = extraction.Finish();
+  ASSERT_EQ(got.anchors.size(), 1u);
+  EXPECT_EQ(got.anchors[0].text, std::string(255, 'a'));
+}
+
 }  // namespace
 }  // namespace dragnet::parse

@@ -214,7 +214,8 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
   TextExtraction text_sink;
   PageStructure structure;
   FieldExtraction fields_sink(labels_);
-  SaxSink sinks[] = {text_sink.Sink(), structure.Sink(), fields_sink.Sink()};
+  AnchorExtraction anchors_sink;
+  SaxSink sinks[] = {text_sink.Sink(), structure.Sink(), fields_sink.Sink(), anchors_sink.Sink()};
   xmlDoc* raw_tree = nullptr;
   ParseHtmlSaxFanout(html, sinks, profile != nullptr ? &raw_tree : nullptr);
   std::unique_ptr<xmlDoc, void (*)(xmlDoc*)> tree(raw_tree, [](xmlDoc* d) {
@@ -225,6 +226,7 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
   out.title = text.title;
   out.type = structure.Classify(text.text, url, vocabulary_);
   out.fields = fields_sink.Finish();
+  out.links = anchors_sink.Finish();
   // A known layout is read by its profile first; the generic extractor fills what it leaves.
   // The title libxml2 decoded decides (entities and all); an unprofiled page whose text names a
   // feedback list gets a tree of its own.

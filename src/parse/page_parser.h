@@ -15,6 +15,7 @@
 
 #include "core/result.h"
 #include "parse/fields.h"
+#include "parse/html_links.h"
 #include "parse/language.h"
 #include "parse/page_type.h"
 #include "parse/site_profile.h"
@@ -33,6 +34,7 @@ struct ParsedPage {
   std::string main_text;       // without menus and footers, when asked for
   std::string charset;         // the encoding the page was decoded from
   std::string charset_source;  // bom, http, meta, detected, default
+  AnchorsAndImages links;      // anchors with their texts, images with their alt texts
 };
 
 struct PageParserOptions {

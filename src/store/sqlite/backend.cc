@@ -223,6 +223,20 @@ class SqliteStore final : public Store {
     sqlite3_reset(stmt);
     return std::optional<T>(std::move(row));
   }
+  // Runs a query and reads every row with `read`; `what` names it in an error.
+  template <typename T, typename... Args>
+  Result<std::vector<T>> QueryAll(const char* what, const char* sql, T (*read)(sqlite3_stmt*),
+                                  const Args&... args) {
+    DRAGNET_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Query(sql, args...));
+    std::vector<T> out;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+      out.push_back(read(stmt));
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+      return SqlError(rc, what);
+    return out;
+  }
   // The first column of the single row a query returns; `absent` when it returns none.
   template <typename... Args>
   Result<int64_t> QueryInt(int64_t absent, const char* sql, const Args&... args) {
@@ -1089,22 +1103,21 @@ Result<RecordCounts> SqliteStore::CountRecords() {
   return c;
 }
 
+// One row of the query below.
+static ListingObservation ReadObservation(sqlite3_stmt* stmt) {
+  return ListingObservation{sqlite3_column_int64(stmt, 0),
+                            sqlite3_column_int64(stmt, 1),
+                            sqlite3_column_int64(stmt, 2),
+                            Text(stmt, 3),
+                            Text(stmt, 4),
+                            Text(stmt, 5)};
+}
+
 Result<std::vector<ListingObservation>> SqliteStore::ListingObservations(int64_t listing_id) {
-  DRAGNET_ASSIGN_OR_RETURN(
-      sqlite3_stmt * stmt,
-      Query("SELECT listing_id, document_id, capture_id, observed_at, price, stock FROM "
-            "observations WHERE listing_id = ? ORDER BY observed_at, document_id",
-            listing_id));
-  std::vector<ListingObservation> out;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    out.push_back({sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1),
-                   sqlite3_column_int64(stmt, 2), Text(stmt, 3), Text(stmt, 4), Text(stmt, 5)});
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return SqlError(rc, "reading observations");
-  return out;
+  return QueryAll("reading observations",
+                  "SELECT listing_id, document_id, capture_id, observed_at, price, stock FROM "
+                  "observations WHERE listing_id = ? ORDER BY observed_at, document_id",
+                  &ReadObservation, listing_id);
 }
 
 Result<int64_t> SqliteStore::ListingOfDocument(int64_t document_id) {
@@ -1126,32 +1139,29 @@ Status SqliteStore::PutProfileFills(int64_t document_id, const std::string& prof
   });
 }
 
+// One row of the query below.
+static ProfileFillRow ReadProfileFill(sqlite3_stmt* stmt) {
+  ProfileFillRow row;
+  row.source_id = sqlite3_column_int64(stmt, 0);
+  row.source_key = Text(stmt, 1);
+  row.profile = Text(stmt, 2);
+  row.batch = sqlite3_column_int64(stmt, 3);
+  row.page_type = Text(stmt, 4);
+  row.field = Text(stmt, 5);
+  row.pages = sqlite3_column_int64(stmt, 6);
+  row.filled = sqlite3_column_int64(stmt, 7);
+  return row;
+}
+
 Result<std::vector<ProfileFillRow>> SqliteStore::ProfileFills() {
-  DRAGNET_ASSIGN_OR_RETURN(
-      sqlite3_stmt * stmt,
-      Query("SELECT c.source_id, s.key, p.profile, c.archive_file_id, p.page_type, p.field, "
-            "COUNT(*), SUM(p.filled) FROM profile_fills p JOIN documents d ON d.id = "
-            "p.document_id JOIN captures c ON c.id = d.capture_id JOIN sources s ON s.id = "
-            "c.source_id GROUP BY c.source_id, p.profile, c.archive_file_id, p.page_type, p.field "
-            "ORDER BY c.source_id, p.profile, p.page_type, p.field, c.archive_file_id"));
-  std::vector<ProfileFillRow> out;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    ProfileFillRow row;
-    row.source_id = sqlite3_column_int64(stmt, 0);
-    row.source_key = Text(stmt, 1);
-    row.profile = Text(stmt, 2);
-    row.batch = sqlite3_column_int64(stmt, 3);
-    row.page_type = Text(stmt, 4);
-    row.field = Text(stmt, 5);
-    row.pages = sqlite3_column_int64(stmt, 6);
-    row.filled = sqlite3_column_int64(stmt, 7);
-    out.push_back(std::move(row));
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return SqlError(rc, "reading profile fill rates");
-  return out;
+  return QueryAll(
+      "reading profile fill rates",
+      "SELECT c.source_id, s.key, p.profile, c.archive_file_id, p.page_type, p.field, "
+      "COUNT(*), SUM(p.filled) FROM profile_fills p JOIN documents d ON d.id = "
+      "p.document_id JOIN captures c ON c.id = d.capture_id JOIN sources s ON s.id = "
+      "c.source_id GROUP BY c.source_id, p.profile, c.archive_file_id, p.page_type, p.field "
+      "ORDER BY c.source_id, p.profile, p.page_type, p.field, c.archive_file_id",
+      &ReadProfileFill);
 }
 
 Result<bool> SqliteStore::AddDriftAlert(const DriftAlertRow& a) {
@@ -1177,124 +1187,109 @@ Result<bool> SqliteStore::AddDriftAlert(const DriftAlertRow& a) {
   return added > 0;
 }
 
+// One row of the query below.
+static DriftAlertRow ReadDriftAlert(sqlite3_stmt* stmt) {
+  DriftAlertRow a;
+  a.id = sqlite3_column_int64(stmt, 0);
+  a.source_id = sqlite3_column_int64(stmt, 1);
+  a.source_key = Text(stmt, 2);
+  a.profile = Text(stmt, 3);
+  a.page_type = Text(stmt, 4);
+  a.field = Text(stmt, 5);
+  a.batch = sqlite3_column_int64(stmt, 6);
+  a.previous_fill = sqlite3_column_double(stmt, 7);
+  a.fill = sqlite3_column_double(stmt, 8);
+  a.pages = sqlite3_column_int64(stmt, 9);
+  a.at = Text(stmt, 10);
+  return a;
+}
+
 Result<std::vector<DriftAlertRow>> SqliteStore::DriftAlerts() {
-  DRAGNET_ASSIGN_OR_RETURN(
-      sqlite3_stmt * stmt,
-      Query("SELECT a.id, a.source_id, s.key, a.profile, a.page_type, a.field, a.batch, "
-            "a.previous_fill, a.fill, a.pages, a.at FROM drift_alerts a JOIN sources s ON s.id = "
-            "a.source_id ORDER BY a.id"));
-  std::vector<DriftAlertRow> out;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    DriftAlertRow a;
-    a.id = sqlite3_column_int64(stmt, 0);
-    a.source_id = sqlite3_column_int64(stmt, 1);
-    a.source_key = Text(stmt, 2);
-    a.profile = Text(stmt, 3);
-    a.page_type = Text(stmt, 4);
-    a.field = Text(stmt, 5);
-    a.batch = sqlite3_column_int64(stmt, 6);
-    a.previous_fill = sqlite3_column_double(stmt, 7);
-    a.fill = sqlite3_column_double(stmt, 8);
-    a.pages = sqlite3_column_int64(stmt, 9);
-    a.at = Text(stmt, 10);
-    out.push_back(std::move(a));
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return SqlError(rc, "reading drift alerts");
-  return out;
+  return QueryAll(
+      "reading drift alerts",
+      "SELECT a.id, a.source_id, s.key, a.profile, a.page_type, a.field, a.batch, "
+      "a.previous_fill, a.fill, a.pages, a.at FROM drift_alerts a JOIN sources s ON s.id = "
+      "a.source_id ORDER BY a.id",
+      &ReadDriftAlert);
+}
+
+// One row of the query below.
+static ListingRow ReadListing(sqlite3_stmt* stmt) {
+  ListingRow r;
+  r.id = sqlite3_column_int64(stmt, 0);
+  r.site = Text(stmt, 1);
+  r.url_key = Text(stmt, 2);
+  r.title = Text(stmt, 3);
+  r.vendor = Text(stmt, 4);
+  r.first_seen = Text(stmt, 5);
+  r.last_seen = Text(stmt, 6);
+  r.observations = sqlite3_column_int64(stmt, 7);
+  r.price = Text(stmt, 8);
+  r.stock = Text(stmt, 9);
+  r.same_as = sqlite3_column_int64(stmt, 10);
+  return r;
 }
 
 Result<std::vector<ListingRow>> SqliteStore::Listings(int64_t after_id, size_t limit) {
-  DRAGNET_ASSIGN_OR_RETURN(
-      sqlite3_stmt * stmt,
-      Query("SELECT l.id, s.key, l.url_key, l.title, COALESCE(v.name, ''), l.first_seen, "
-            "l.last_seen, (SELECT COUNT(*) FROM observations o WHERE o.listing_id = l.id), "
-            "COALESCE((SELECT o.price FROM observations o WHERE o.listing_id = l.id ORDER BY "
-            "o.observed_at DESC, o.document_id DESC LIMIT 1), ''), COALESCE((SELECT o.stock FROM "
-            "observations o WHERE o.listing_id = l.id ORDER BY o.observed_at DESC, o.document_id "
-            "DESC LIMIT 1), ''), COALESCE(l.same_as, 0) FROM listings l JOIN sources s ON s.id = "
-            "l.source_id LEFT JOIN vendors v ON v.id = l.vendor_id WHERE l.id > ? ORDER BY l.id "
-            "LIMIT ?",
-            after_id, static_cast<int64_t>(limit)));
-  std::vector<ListingRow> out;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    ListingRow r;
-    r.id = sqlite3_column_int64(stmt, 0);
-    r.site = Text(stmt, 1);
-    r.url_key = Text(stmt, 2);
-    r.title = Text(stmt, 3);
-    r.vendor = Text(stmt, 4);
-    r.first_seen = Text(stmt, 5);
-    r.last_seen = Text(stmt, 6);
-    r.observations = sqlite3_column_int64(stmt, 7);
-    r.price = Text(stmt, 8);
-    r.stock = Text(stmt, 9);
-    r.same_as = sqlite3_column_int64(stmt, 10);
-    out.push_back(std::move(r));
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return SqlError(rc, "reading listings");
-  return out;
+  return QueryAll(
+      "reading listings",
+      "SELECT l.id, s.key, l.url_key, l.title, COALESCE(v.name, ''), l.first_seen, "
+      "l.last_seen, (SELECT COUNT(*) FROM observations o WHERE o.listing_id = l.id), "
+      "COALESCE((SELECT o.price FROM observations o WHERE o.listing_id = l.id ORDER BY "
+      "o.observed_at DESC, o.document_id DESC LIMIT 1), ''), COALESCE((SELECT o.stock FROM "
+      "observations o WHERE o.listing_id = l.id ORDER BY o.observed_at DESC, o.document_id "
+      "DESC LIMIT 1), ''), COALESCE(l.same_as, 0) FROM listings l JOIN sources s ON s.id = "
+      "l.source_id LEFT JOIN vendors v ON v.id = l.vendor_id WHERE l.id > ? ORDER BY l.id "
+      "LIMIT ?",
+      &ReadListing, after_id, static_cast<int64_t>(limit));
+}
+
+// One row of the query below.
+static VendorRow ReadVendor(sqlite3_stmt* stmt) {
+  VendorRow r;
+  r.id = sqlite3_column_int64(stmt, 0);
+  r.site = Text(stmt, 1);
+  r.name = Text(stmt, 2);
+  r.profile_url = Text(stmt, 3);
+  r.first_seen = Text(stmt, 4);
+  r.last_seen = Text(stmt, 5);
+  r.listings = sqlite3_column_int64(stmt, 6);
+  r.feedback = sqlite3_column_int64(stmt, 7);
+  return r;
 }
 
 Result<std::vector<VendorRow>> SqliteStore::Vendors(int64_t after_id, size_t limit) {
-  DRAGNET_ASSIGN_OR_RETURN(
-      sqlite3_stmt * stmt,
-      Query("SELECT v.id, s.key, v.name, v.profile_url, v.first_seen, v.last_seen, (SELECT "
-            "COUNT(*) FROM listings l WHERE l.vendor_id = v.id), (SELECT COUNT(*) FROM feedback f "
-            "WHERE f.vendor_id = v.id) FROM vendors v JOIN sources s ON s.id = v.source_id WHERE "
-            "v.id > ? ORDER BY v.id LIMIT ?",
-            after_id, static_cast<int64_t>(limit)));
-  std::vector<VendorRow> out;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    VendorRow r;
-    r.id = sqlite3_column_int64(stmt, 0);
-    r.site = Text(stmt, 1);
-    r.name = Text(stmt, 2);
-    r.profile_url = Text(stmt, 3);
-    r.first_seen = Text(stmt, 4);
-    r.last_seen = Text(stmt, 5);
-    r.listings = sqlite3_column_int64(stmt, 6);
-    r.feedback = sqlite3_column_int64(stmt, 7);
-    out.push_back(std::move(r));
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return SqlError(rc, "reading vendors");
-  return out;
+  return QueryAll(
+      "reading vendors",
+      "SELECT v.id, s.key, v.name, v.profile_url, v.first_seen, v.last_seen, (SELECT "
+      "COUNT(*) FROM listings l WHERE l.vendor_id = v.id), (SELECT COUNT(*) FROM feedback f "
+      "WHERE f.vendor_id = v.id) FROM vendors v JOIN sources s ON s.id = v.source_id WHERE "
+      "v.id > ? ORDER BY v.id LIMIT ?",
+      &ReadVendor, after_id, static_cast<int64_t>(limit));
+}
+
+// One row of the query below.
+static PostRow ReadPost(sqlite3_stmt* stmt) {
+  PostRow r;
+  r.document_id = sqlite3_column_int64(stmt, 0);
+  r.source = Text(stmt, 1);
+  r.kind = Text(stmt, 2);
+  r.external_id = Text(stmt, 3);
+  r.author = Text(stmt, 4);
+  r.posted_at = Text(stmt, 5);
+  r.duplicate_of_document = sqlite3_column_int64(stmt, 6);
+  r.duplicate_of_external_id = Text(stmt, 7);
+  return r;
 }
 
 Result<std::vector<PostRow>> SqliteStore::Posts(int64_t after_document_id, size_t limit) {
-  DRAGNET_ASSIGN_OR_RETURN(
-      sqlite3_stmt * stmt,
-      Query("SELECT p.document_id, COALESCE(s.key, ''), p.kind, p.external_id, p.author, "
-            "p.posted_at, COALESCE(p.duplicate_of_document, 0), COALESCE(q.external_id, '') FROM "
-            "posts p LEFT JOIN sources s ON s.id = p.source_id LEFT JOIN posts q ON q.document_id "
-            "= p.duplicate_of_document WHERE p.document_id > ? ORDER BY p.document_id LIMIT ?",
-            after_document_id, static_cast<int64_t>(limit)));
-  std::vector<PostRow> out;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    PostRow r;
-    r.document_id = sqlite3_column_int64(stmt, 0);
-    r.source = Text(stmt, 1);
-    r.kind = Text(stmt, 2);
-    r.external_id = Text(stmt, 3);
-    r.author = Text(stmt, 4);
-    r.posted_at = Text(stmt, 5);
-    r.duplicate_of_document = sqlite3_column_int64(stmt, 6);
-    r.duplicate_of_external_id = Text(stmt, 7);
-    out.push_back(std::move(r));
-  }
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE)
-    return SqlError(rc, "reading posts");
-  return out;
+  return QueryAll(
+      "reading posts",
+      "SELECT p.document_id, COALESCE(s.key, ''), p.kind, p.external_id, p.author, "
+      "p.posted_at, COALESCE(p.duplicate_of_document, 0), COALESCE(q.external_id, '') FROM "
+      "posts p LEFT JOIN sources s ON s.id = p.source_id LEFT JOIN posts q ON q.document_id "
+      "= p.duplicate_of_document WHERE p.document_id > ? ORDER BY p.document_id LIMIT ?",
+      &ReadPost, after_document_id, static_cast<int64_t>(limit));
 }
 
 }  // namespace dragnet::store
