@@ -360,6 +360,8 @@ int RunDemo(const GlobalOptions& options, const SimnetArgs& args) {
   std::printf(R"(
 Try next:
   dragnet stats                                    # what the store and the archive hold
+  dragnet records listings --format table          # listings, sightings, latest prices
+  dragnet records drift --format table             # the market that changed its templates
   dragnet warc verify %s       # digests and the custody chain
   dragnet simnet serve                             # keep the simulated web up and crawl it yourself
   dragnet identify --format table %s/sites/epoch-1/%s/listing/1000.html
