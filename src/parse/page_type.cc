@@ -246,9 +246,17 @@ PageType PageStructure::Classify(std::string_view text, std::string_view url,
     add("category", 3, std::to_string(family) + " links to pages like " + family_shape);
   else if (family >= 5)
     add("category", 2, std::to_string(family) + " links to pages like " + family_shape);
+  // A category URL that lists two or more items of one shape is a category page even when an
+  // item's title carries a price ("Counterfeit 50 EUR notes"): it outweighs the price and the
+  // heading a listing would have, but not a listing's own URL as well.
   for (const char* marker : {"/category", "/search", "?q=", "/c/", "categor"}) {
     if (folded_url.find(marker) != std::string::npos) {
-      add("category", family >= 1 ? 2 : 1, std::string("URL: ") + marker);
+      add("category",
+          family >= 2   ? 3.5
+          : family >= 1 ? 2
+                        : 1,
+          std::string("URL: ") + marker +
+              (family >= 2 ? " with " + std::to_string(family) + " items" : ""));
       break;
     }
   }

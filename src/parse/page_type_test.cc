@@ -54,6 +54,17 @@ TEST_F(PageTypeTest, ACategoryPage) {
       << t.reasons[0];
 }
 
+TEST_F(PageTypeTest, AShortCategoryPageWhoseItemsNamePrices) {
+  const std::string html =
+      "<html><body><h1>counterfeits</h1><ul><li><a href=\"/listing/1004.html\">Counterfeit 50 "
+      "EUR notes, 20 pieces</a></li><li><a href=\"/listing/1039.html\">Rolex replica</a></li>"
+      "</ul></body></html>";
+  auto t = Classify(html, "http://m.onion/category/counterfeits.html");
+  EXPECT_EQ(t.type, "category");
+  // The same page at a listing's address stays a listing: the URL decides between the two.
+  EXPECT_EQ(Classify(html, "http://m.onion/listing/7.html").type, "listing");
+}
+
 TEST_F(PageTypeTest, AVendorProfile) {
   auto t = Classify(
       "<html><body><h1>nordic_drop</h1><p>Member since 2025-01-10. Sales: 120. Rating 4.9</p>"
