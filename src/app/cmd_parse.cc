@@ -195,20 +195,6 @@ std::string FieldValue(const PageParse& p, std::string_view id) {
   return f == nullptr ? std::string() : f->value;
 }
 
-// A vendor page without a vendor field is named by its title, up to the site's name.
-std::string VendorFromTitle(std::string_view title) {
-  for (std::string_view separator : {" | ", " @ ", " - ", " — ", " :: "}) {
-    size_t at = title.find(separator);
-    if (at != std::string_view::npos)
-      title = title.substr(0, at);
-  }
-  for (std::string_view prefix : {"Vendor profile: ", "Vendor: ", "Продавец: "}) {
-    if (title.starts_with(prefix))
-      title.remove_prefix(prefix.size());
-  }
-  return std::string(title.substr(0, 128));
-}
-
 // The records a parsed document gives the store (listing, vendor, post, feedback).
 store::PageRecord MakePageRecord(const store::DocumentToAnalyze& doc, const PageParse& p,
                                  int64_t duplicate_of) {
@@ -232,11 +218,10 @@ store::PageRecord MakePageRecord(const store::DocumentToAnalyze& doc, const Page
   r.title = FieldValue(p, "title");
   if (r.title.empty())
     r.title = p.title.substr(0, 512);
+  // PageParser names a vendor page's vendor by its heading or title where no label does.
   if (const parse::Field* vendor = FindField(p, "vendor")) {
     r.vendor = vendor->value;
     r.vendor_url = vendor->link;
-  } else if (r.page_type == "vendor") {
-    r.vendor = VendorFromTitle(p.title);
   }
   r.price = FieldValue(p, "price");
   r.stock = FieldValue(p, "stock");

@@ -36,18 +36,6 @@ std::string HostOf(std::string_view url) {
   return host;
 }
 
-// Whether the text has a word the generic feedback rule of ApplyProfile looks for in headings
-// (site_profile.cc), so that pages without one skip building a tree.
-bool MayHaveFeedback(std::string_view text) {
-  for (std::string_view word :
-       {"eedback", "EEDBACK", "eviews", "EVIEWS", "тзыв", "ТЗЫВ", "ідгук", "ІДГУК", "ewertung",
-        "EWERTUNG", "pinie", "oordeling", "Avis", "AVIS", "Pikir"}) {
-    if (text.find(word) != std::string_view::npos)
-      return true;
-  }
-  return false;
-}
-
 // Badges that give the number before the words: "99 In stock", "1 items sold since Sep 2019",
 // "12 шт. в наличии", "340 продаж". A short line of the text starting with a number and then one
 // of these (folded) fills stock or sales when no label gave them.
@@ -233,8 +221,8 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
   const SiteProfile* matched = profiles_.Match(host, text.title);
   ProfileExtraction read;
   if (matched != nullptr && matched == profile) {
-    read = ApplyProfile(profile, out.type.type, tree.get(), MayHaveFeedback(text.text));
-  } else if (matched != nullptr || MayHaveFeedback(text.text)) {
+    read = ApplyProfile(profile, out.type.type, tree.get(), MayHaveFeedbackList(text.text));
+  } else if (matched != nullptr || MayHaveFeedbackList(text.text)) {
     read = ApplyProfile(matched, out.type.type, html);
   }
   profile = matched;

@@ -327,6 +327,12 @@ constexpr const char* kGenericFeedback =
     "/following-sibling::*[self::ul or self::ol or self::table][1])[1]"
     "/descendant-or-self::*[self::li or self::tr[td]][not(ancestor::li)]";
 
+// The words of kGenericFeedback as they stand in text of either case (its translate() folds
+// ASCII only), kept beside it so that the two stay in step.
+constexpr std::string_view kFeedbackWords[] = {
+    "eedback",  "EEDBACK",  "eviews", "EVIEWS",    "тзыв", "ТЗЫВ", "ідгук", "ІДГУК",
+    "ewertung", "EWERTUNG", "pinie",  "oordeling", "Avis", "AVIS", "Pikir"};
+
 // "4.5/5", "5 / 5", "10/10" in an entry; "" when none.
 std::string RatingOf(std::string_view text) {
   for (size_t slash = text.find('/'); slash != std::string_view::npos;
@@ -353,6 +359,11 @@ std::string RatingOf(std::string_view text) {
 }
 
 }  // namespace
+
+bool MayHaveFeedbackList(std::string_view text) {
+  return std::any_of(std::begin(kFeedbackWords), std::end(kFeedbackWords),
+                     [&](std::string_view word) { return text.find(word) != std::string::npos; });
+}
 
 ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page_type,
                                std::string_view html) {

@@ -92,6 +92,10 @@ struct ProfileExtraction {
 
 inline constexpr size_t kMaxFeedbackPerPage = 1000;
 
+// Whether `text` (the page's text) has a word the generic feedback rule looks for in headings,
+// so that pages without one need no tree.
+bool MayHaveFeedbackList(std::string_view text);
+
 // Reads a listing or vendor page (other page types give nothing) with the profile's fields for
 // its page type, and its feedback list: by the profile's `feedback` expression, else (also when
 // `profile` is null) the list that follows a heading saying feedback or reviews in one of the
