@@ -1,8 +1,10 @@
 #include "core/file.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <functional>
+#include <memory>
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -37,9 +39,15 @@ Status ReadFileChunks(const std::filesystem::path& path,
   if (fd < 0) {
     return ErrnoError("cannot open", path.string());
   }
-  std::string buf(1 << 20, '\0');
+  // A buffer the size of a small file (lexicon and profile files are a few KiB), at most 1 MiB,
+  // left uninitialised: zeroing 1 MiB for every small file cost more than reading it.
+  struct stat st {};
+  size_t size = 1 << 20;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0)
+    size = std::clamp<size_t>(static_cast<size_t>(st.st_size) + 1, 4096, size);
+  std::unique_ptr<char[]> buf(new char[size]);
   for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
+    ssize_t n = ::read(fd, buf.get(), size);
     if (n < 0) {
       if (errno == EINTR) {
         continue;
@@ -51,7 +59,7 @@ Status ReadFileChunks(const std::filesystem::path& path,
     if (n == 0) {
       break;
     }
-    consume(std::string_view(buf.data(), static_cast<size_t>(n)));
+    consume(std::string_view(buf.get(), static_cast<size_t>(n)));
   }
   ::close(fd);
   return Status::Ok();

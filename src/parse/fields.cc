@@ -22,6 +22,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/file.h"
+#include "parse/fold.h"
 #include "parse/html_sax.h"
 
 namespace dragnet::parse {
@@ -38,20 +39,6 @@ constexpr int kMaxDepth = 1 << 20;      // elements counted inside one frame
 const std::set<std::string, std::less<>> kLanguages = {"en", "ru", "uk", "de", "pl", "nl", "fr",
                                                        "es", "it", "tr", "kk", "be", "cs", "pt",
                                                        "ro", "uz", "ky", "az", "ka", "hy"};
-
-// Elements that end a line of text, as in html_text.cc.
-constexpr std::string_view kBlocks[] = {
-    "article", "aside", "blockquote", "br",    "caption", "dd",     "div", "dl",  "dt",
-    "footer",  "form",  "h1",         "h2",    "h3",      "h4",     "h5",  "h6",  "header",
-    "hr",      "li",    "main",       "nav",   "ol",      "option", "p",   "pre", "section",
-    "table",   "td",    "th",         "title", "tr",      "ul"};
-
-bool IsBlock(std::string_view tag) {
-  return std::find(std::begin(kBlocks), std::end(kBlocks), tag) != std::end(kBlocks);
-}
-bool IsSkipped(std::string_view tag) {
-  return tag == "script" || tag == "style" || tag == "template" || tag == "noscript";
-}
 
 // Cuts `text` to at most `max` bytes without splitting a UTF-8 sequence, then trims a space.
 void Truncate(std::string& text, size_t max) {
@@ -178,11 +165,11 @@ class Extractor {
 
   void Start(std::string_view tag, const xmlChar** attributes) {
     ++events_;
-    if (IsSkipped(tag) || skip_ > 0) {
-      skip_ += IsSkipped(tag) ? 1 : 0;
+    if (HidesText(tag) || skip_ > 0) {
+      skip_ += HidesText(tag) ? 1 : 0;
       return;
     }
-    if (IsBlock(tag))
+    if (EndsLine(tag))
       EndBlock();
     if (tag == "tr" && !tables_.empty())
       EndRow();
@@ -222,10 +209,10 @@ class Extractor {
 
   void End(std::string_view tag) {
     if (skip_ > 0) {
-      skip_ -= IsSkipped(tag) ? 1 : 0;
+      skip_ -= HidesText(tag) ? 1 : 0;
       return;
     }
-    if (IsBlock(tag))
+    if (EndsLine(tag))
       EndBlock();
     if (tag == "thead" && !tables_.empty() && tables_.back().thead > 0)
       --tables_.back().thead;
@@ -543,17 +530,25 @@ std::string FieldLabels::Fold(std::string_view text) {
     }
   };
   if (std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; })) {
-    for (char c : text)  // ASCII: folding is lower-casing, no need for ICU's UTF-16 round trip
-      keep(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    // ASCII: folding is lower-casing, white space is \t..\r and the space, and no character is a
+    // format character; no ICU lookups.
+    for (char c : text) {
+      if (c == ' ' || (c >= '\t' && c <= '\r')) {
+        space = space || !out.empty();
+        continue;
+      }
+      if (space)
+        out.push_back(' ');
+      space = false;
+      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c);
+    }
     return RawLabel(out);
   }
-  icu::UnicodeString folded = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  folded.foldCase(U_FOLD_CASE_DEFAULT);
-  for (int32_t i = 0; i < folded.length();) {
-    UChar32 c = folded.char32At(i);
-    i += U16_LENGTH(c);
-    keep(c);
+  const std::string folded = FoldCase(text);
+  for (int32_t i = 0, n = static_cast<int32_t>(folded.size()); i < n;) {
+    UChar32 c = 0;
+    U8_NEXT(folded.data(), i, n, c);
+    keep(c < 0 ? 0xFFFD : c);
   }
   return RawLabel(out);
 }

@@ -1,5 +1,6 @@
 #include "parse/html_sax.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include <libxml/SAX2.h>
@@ -125,6 +126,20 @@ void OnProcessingInstruction(void* user, const xmlChar* target, const xmlChar* d
 }
 
 }  // namespace
+
+bool EndsLine(std::string_view tag) {
+  static constexpr std::string_view kLineEnds[] = {
+      "article", "aside", "blockquote", "br",    "caption", "dd",     "div", "dl",  "dt",
+      "footer",  "form",  "h1",         "h2",    "h3",      "h4",     "h5",  "h6",  "header",
+      "hr",      "li",    "main",       "nav",   "ol",      "option", "p",   "pre", "section",
+      "table",   "td",    "th",         "title", "tr",      "ul"};
+  // Compared as string views: the length test rejects most tags before any byte is compared.
+  return std::find(std::begin(kLineEnds), std::end(kLineEnds), tag) != std::end(kLineEnds);
+}
+
+bool HidesText(std::string_view tag) {
+  return tag == "script" || tag == "style" || tag == "template" || tag == "noscript";
+}
 
 bool ParseHtmlSax(std::string_view html, htmlSAXHandler& sax, void* user, int options) {
   InitOnce();

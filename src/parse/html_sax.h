@@ -30,4 +30,11 @@ struct SaxSink {
 bool ParseHtmlSaxFanout(std::string_view html, std::span<SaxSink> sinks, xmlDocPtr* tree = nullptr,
                         int options = 0);
 
+// Elements that end a line of visible text (p, div, br, li, td, h1..h6, ...), as the text and
+// field extractors split a page into lines. `tag` is libxml2's lower-case element name.
+bool EndsLine(std::string_view tag);
+
+// Elements whose content is never visible text: script, style, template, noscript.
+bool HidesText(std::string_view tag);
+
 }  // namespace dragnet::parse

@@ -21,8 +21,8 @@ struct TextCollector {
 namespace {
 
 // 1, 2 or 3 for h1-h3, else 0.
-int HeadingLevel(const char* tag) {
-  if (tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '3' && tag[2] == '\0')
+int HeadingLevel(std::string_view tag) {
+  if (tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '3')
     return tag[1] - '0';
   return 0;
 }
@@ -40,23 +40,6 @@ void AppendCollapsed(std::string& out, std::string_view piece, size_t cap) {
   }
 }
 
-bool Skipped(const char* tag) {
-  return std::strcmp(tag, "script") == 0 || std::strcmp(tag, "style") == 0 ||
-         std::strcmp(tag, "template") == 0 || std::strcmp(tag, "noscript") == 0;
-}
-
-bool Block(const char* tag) {
-  static constexpr const char* kBlocks[] = {
-      "p",  "div", "br", "li",    "tr",      "td",      "th",     "h1",         "h2",  "h3",
-      "h4", "h5",  "h6", "table", "section", "article", "header", "footer",     "nav", "ul",
-      "ol", "dl",  "dt", "dd",    "form",    "option",  "pre",    "blockquote", "hr",  "title"};
-  for (const char* block : kBlocks) {
-    if (std::strcmp(tag, block) == 0)
-      return true;
-  }
-  return false;
-}
-
 void NewLine(TextCollector& c) {
   if (!c.out.text.empty() && c.out.text.back() != '\n')
     c.out.text.push_back('\n');
@@ -69,18 +52,18 @@ TextCollector& Collector(void* user) {
 
 void OnStart(void* user, const xmlChar* name, const xmlChar** attributes) {
   TextCollector& c = Collector(user);
-  const char* tag = reinterpret_cast<const char*>(name);
-  if (Skipped(tag)) {
+  const std::string_view tag = reinterpret_cast<const char*>(name);
+  if (HidesText(tag)) {
     ++c.skip_depth;
     return;
   }
-  if (std::strcmp(tag, "title") == 0)
+  if (tag == "title")
     c.in_title = true;
   if (int level = HeadingLevel(tag); level > 0 && c.in_heading == 0 && !c.heading_done[level - 1])
     c.in_heading = level;
-  if (Block(tag))
+  if (EndsLine(tag))
     NewLine(c);
-  if (std::strcmp(tag, "img") == 0 && attributes != nullptr) {
+  if (tag == "img" && attributes != nullptr) {
     for (size_t i = 0; attributes[i] != nullptr; i += 2) {
       const char* key = reinterpret_cast<const char*>(attributes[i]);
       const char* value = reinterpret_cast<const char*>(attributes[i + 1]);
@@ -96,19 +79,19 @@ void OnStart(void* user, const xmlChar* name, const xmlChar** attributes) {
 
 void OnEnd(void* user, const xmlChar* name) {
   TextCollector& c = Collector(user);
-  const char* tag = reinterpret_cast<const char*>(name);
-  if (Skipped(tag)) {
+  const std::string_view tag = reinterpret_cast<const char*>(name);
+  if (HidesText(tag)) {
     if (c.skip_depth > 0)
       --c.skip_depth;
     return;
   }
-  if (std::strcmp(tag, "title") == 0)
+  if (tag == "title")
     c.in_title = false;
   if (int level = HeadingLevel(tag); level > 0 && level == c.in_heading) {
     c.heading_done[level - 1] = true;
     c.in_heading = 0;
   }
-  if (Block(tag))
+  if (EndsLine(tag))
     NewLine(c);
 }
 

@@ -5,11 +5,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include <hs/hs.h>
 #include <libxml/HTMLparser.h>
-#include <unicode/unistr.h>
 #include <yaml-cpp/yaml.h>
 
 #include "core/file.h"
+#include "parse/fold.h"
 #include "parse/html_sax.h"
 
 namespace dragnet::parse {
@@ -26,14 +27,17 @@ struct Structure {
   static constexpr int kMaxLinks = 5000;
 };
 
+// The vocabulary's words as Hyperscan literals, numbered in the order of the types' map and each
+// type's list.
+struct PageWordIndex {
+  size_t words = 0;
+  std::unique_ptr<hs_database_t, decltype(&hs_free_database)> db{nullptr, hs_free_database};
+};
+
 namespace {
 
 std::string Fold(std::string_view utf8) {
-  std::string out;
-  icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())))
-      .foldCase()
-      .toUTF8String(out);
-  return out;
+  return FoldCase(utf8);
 }
 
 // "/listing/1042.html?x=1" -> "/listing/N.html"; "item?id=7" -> "item?id=N". Absolute links
@@ -77,32 +81,30 @@ Structure& Of(void* user) {
 
 void OnStart(void* user, const xmlChar* name, const xmlChar** attributes) {
   Structure& s = Of(user);
-  const char* tag = reinterpret_cast<const char*>(name);
-  bool a = std::strcmp(tag, "a") == 0;
-  bool input = std::strcmp(tag, "input") == 0;
-  if (std::strcmp(tag, "h1") == 0)
+  const std::string_view tag = reinterpret_cast<const char*>(name);
+  bool a = tag == "a";
+  bool input = tag == "input";
+  if (tag == "h1")
     ++s.h1;
-  if (std::strcmp(tag, "form") == 0)
+  if (tag == "form")
     ++s.forms;
   if (attributes == nullptr)
     return;
   for (size_t i = 0; attributes[i] != nullptr; i += 2) {
-    const char* key = reinterpret_cast<const char*>(attributes[i]);
+    const std::string_view key = reinterpret_cast<const char*>(attributes[i]);
     const char* raw = reinterpret_cast<const char*>(attributes[i + 1]);
     std::string_view value = raw == nullptr ? std::string_view() : std::string_view(raw);
-    if (a && std::strcmp(key, "href") == 0 && s.links < Structure::kMaxLinks) {
+    if (a && key == "href" && s.links < Structure::kMaxLinks) {
       ++s.links;
       if (!value.empty() && value[0] != '#' && !value.starts_with("javascript:"))
         ++s.link_shapes[LinkShape(value)];
     }
-    if (input && std::strcmp(key, "type") == 0 && Contains(value, "password"))
+    if (input && key == "type" && Contains(value, "password"))
       ++s.password_inputs;
-    bool names_it = std::strcmp(key, "id") == 0 || std::strcmp(key, "class") == 0 ||
-                    std::strcmp(key, "name") == 0 || std::strcmp(key, "src") == 0 ||
-                    std::strcmp(key, "alt") == 0;
+    bool names_it = key == "id" || key == "class" || key == "name" || key == "src" || key == "alt";
     if (names_it && Contains(value, "captcha"))
       ++s.captcha;
-    if (std::strcmp(key, "class") == 0 && !value.empty() && s.classes.size() < 2000)
+    if (key == "class" && !value.empty() && s.classes.size() < 2000)
       ++s.classes[std::string(value.substr(0, 64))];
   }
 }
@@ -129,6 +131,44 @@ int CountPrices(std::string_view folded) {
     }
   }
   return count;
+}
+
+// The words of each type found in `folded`, in the vocabulary's order, at most `max` per type.
+std::vector<std::pair<std::string, std::string>> FindWords(std::string_view folded,
+                                                           const PageTypeVocabulary& vocabulary) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const PageWordIndex* index = vocabulary.index.get();
+  std::vector<char> hit(index != nullptr ? index->words : 0, 0);
+  struct Scratch {
+    hs_scratch_t* scratch = nullptr;
+    ~Scratch() { hs_free_scratch(scratch); }
+  };
+  // One scratch per thread, grown to fit any database it has served.
+  thread_local Scratch scratch;
+  bool scanned =
+      index != nullptr && index->db != nullptr &&
+      hs_alloc_scratch(index->db.get(), &scratch.scratch) == HS_SUCCESS &&
+      hs_scan(
+          index->db.get(), folded.data(), static_cast<unsigned>(folded.size()), 0, scratch.scratch,
+          [](unsigned id, unsigned long long, unsigned long long, unsigned, void* context) {
+            static_cast<char*>(context)[id] = 1;
+            return 0;
+          },
+          hit.data()) == HS_SUCCESS;
+  size_t flat = 0;
+  for (const auto& [type, words] : vocabulary.types) {
+    int found = 0;
+    for (size_t i = 0; i < words.folded.size(); ++i, ++flat) {
+      // Without the index (out of memory), the slow way: a search per word.
+      bool present =
+          scanned ? hit[flat] != 0 : folded.find(words.folded[i]) != std::string_view::npos;
+      if (present && found < words.max) {
+        ++found;
+        out.emplace_back(type, words.folded[i]);
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -166,6 +206,33 @@ Result<PageTypeVocabulary> LoadPageTypeVocabulary(const std::filesystem::path& p
   } catch (const YAML::Exception& e) {
     return InvalidArgument(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
+  auto index = std::make_shared<PageWordIndex>();
+  std::vector<const char*> expressions;
+  std::vector<size_t> lengths;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  for (const auto& entry : vocabulary.types) {
+    const auto& words = entry.second;
+    for (size_t i = 0; i < words.folded.size(); ++i) {
+      ids.push_back(static_cast<unsigned>(index->words++));
+      expressions.push_back(words.folded[i].data());
+      lengths.push_back(words.folded[i].size());
+      flags.push_back(HS_FLAG_SINGLEMATCH);
+    }
+  }
+  if (!expressions.empty()) {
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* error = nullptr;
+    if (hs_compile_lit_multi(expressions.data(), flags.data(), ids.data(), lengths.data(),
+                             static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &db,
+                             &error) != HS_SUCCESS) {
+      std::string message = error != nullptr ? error->message : "unknown error";
+      hs_free_compile_error(error);
+      return Internal(file + ": compiling the page-type words with Hyperscan: " + message);
+    }
+    index->db.reset(db);
+  }
+  vocabulary.index = std::move(index);
   return vocabulary;
 }
 
@@ -200,15 +267,8 @@ PageType PageStructure::Classify(std::string_view text, std::string_view url,
     score[type] += points;
     why[type].push_back(std::move(reason));
   };
-  for (const auto& [type, words] : vocabulary.types) {
-    int found = 0;
-    for (const std::string& w : words.folded) {
-      if (found < words.max && folded.find(w) != std::string::npos) {
-        ++found;
-        add(type.c_str(), 1, "word: " + w);
-      }
-    }
-  }
+  for (const auto& [type, word] : FindWords(folded, vocabulary))
+    add(type.c_str(), 1, "word: " + word);
   // The largest family of links to pages of one shape: a list of items.
   int family = 0;
   std::string family_shape;

@@ -21,12 +21,17 @@ namespace dragnet::parse {
 inline constexpr const char* kPageTypes[] = {"listing",        "vendor", "category", "forum_thread",
                                              "messenger_post", "login",  "other"};
 
+struct PageWordIndex;
+
 struct PageTypeVocabulary {
   struct Words {
     std::vector<std::string> folded;  // case-folded UTF-8
     int max = 3;                      // most points the words can give
   };
   std::map<std::string, Words> types;  // page type id -> words
+  // Every word of every type in one Hyperscan database, so a page's text is read once rather than
+  // once per word; built by LoadPageTypeVocabulary.
+  std::shared_ptr<const PageWordIndex> index;
 };
 
 // Loads data/parse/page_types.yaml; errors read "file:line: message".
