@@ -213,6 +213,119 @@ bool NamesDataSize(std::string_view key) {
   return false;
 }
 
+// The words of a normalised key, as [begin, end) index pairs.
+std::vector<std::pair<size_t, size_t>> KeyWords(std::string_view key) {
+  std::vector<std::pair<size_t, size_t>> words;
+  for (size_t at = 0; at < key.size();) {
+    size_t space = key.find(' ', at);
+    if (space == std::string_view::npos)
+      space = key.size();
+    if (space > at)
+      words.emplace_back(at, space);
+    at = space + 1;
+  }
+  return words;
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), IsDigit);
+}
+
+// A count of pills in a title: a number, then within six words a word for pills, tablets,
+// capsules, blotters or stamps ("100 Audemars Piguet (very heavy pills)", "250 X WHITE ... PILLS",
+// "Five (5) Stamps", "10 колес"). The count goes to `count`.
+bool PillCount(std::string_view key, double& count) {
+  static constexpr std::string_view kPillWords[] = {
+      "pill",      "pills",   "pils",     "tab",      "tabs",     "tablet",  "tablets",
+      "tabletten", "pillen",  "tabletok", "tabletki", "tabletek", "pigulok", "pigulki",
+      "caps",      "capsule", "capsules", "kapsul",   "kapsuli",  "blotter", "blotters",
+      "bloter",    "bloters", "stamps",   "koles",    "kolesa"};
+  auto words = KeyWords(key);
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string_view number = key.substr(words[i].first, words[i].second - words[i].first);
+    if (!AllDigits(number) || number.size() > 6 ||
+        number.find_first_not_of('0') == std::string_view::npos)
+      continue;
+    for (size_t j = i + 1; j < words.size() && j <= i + 6; ++j) {
+      std::string_view word = key.substr(words[j].first, words[j].second - words[j].first);
+      if (std::find(std::begin(kPillWords), std::end(kPillWords), word) != std::end(kPillWords)) {
+        count = std::stod(std::string(number));
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// A weight written without its unit, or a multiplier, within two words of key[begin, end): "0.2
+// crack", "альфа крис 0,3" (the normaliser splits "0.3" into two numbers one byte apart in the
+// original), "Blues x100".
+bool BareAmountBeside(const NormalizedText& text, size_t begin, size_t end) {
+  auto words = KeyWords(text.key);
+  auto word = [&](size_t k) {
+    return std::string_view(text.key).substr(words[k].first, words[k].second - words[k].first);
+  };
+  auto multiplier = [&](size_t k) {
+    std::string_view w = word(k);
+    return w.size() >= 2 && ((w.front() == 'x' && AllDigits(w.substr(1))) ||
+                             (w.back() == 'x' && AllDigits(w.substr(0, w.size() - 1))));
+  };
+  auto decimal = [&](size_t k) {  // words k and k + 1
+    return k + 1 < words.size() && AllDigits(word(k)) && AllDigits(word(k + 1)) &&
+           word(k).size() <= 2 && word(k + 1).size() <= 3 &&
+           text.begin[words[k + 1].first] == text.end[words[k].second - 1] + 1;
+  };
+  size_t first = words.size();
+  size_t last = 0;
+  for (size_t k = 0; k < words.size(); ++k) {
+    if (words[k].first <= begin && begin < words[k].second + 1)
+      first = std::min(first, k);
+    if (words[k].first < end && end <= words[k].second + 1)
+      last = k;
+  }
+  if (first == words.size())
+    return false;
+  for (size_t k = first >= 2 ? first - 2 : 0; k < first; ++k) {
+    if (multiplier(k) || (k + 1 == first - 1 && decimal(k)))
+      return true;
+  }
+  for (size_t k = last + 1; k < words.size() && k <= last + 2; ++k) {
+    if (multiplier(k) || (k == last + 1 && decimal(k)))
+      return true;
+  }
+  return false;
+}
+
+// Where a title's first word begins (a byte offset into the original text): past leading
+// punctuation, a leading number and "top N" ("7 Methods To ...", "TOP 120 Onion ...", "10
+// способов ..."), so that the word after them opens the title. `ranked`: it opened with "top N"
+// ("топ N" folds to the same key), the shape of a list or a ranking.
+uint32_t TitleOpening(const NormalizedText& text, bool& ranked) {
+  const std::string& key = text.key;
+  auto word_end = [&](size_t at) {
+    size_t end = key.find(' ', at);
+    return end == std::string::npos ? key.size() : end;
+  };
+  auto digits = [&](size_t at, size_t end) {
+    return end > at && std::all_of(key.begin() + static_cast<std::ptrdiff_t>(at),
+                                   key.begin() + static_cast<std::ptrdiff_t>(end), IsDigit);
+  };
+  ranked = false;
+  size_t at = 0;
+  while (at < key.size() && key[at] == ' ')
+    ++at;
+  size_t end = word_end(at);
+  if (key.compare(at, end - at, "top") == 0 && end + 1 < key.size() &&
+      digits(end + 1, word_end(end + 1))) {
+    ranked = true;
+    at = end + 1;
+    end = word_end(at);
+  }
+  if (digits(at, end) && end + 1 < key.size())
+    at = end + 1;
+  return at < key.size() ? text.begin[at] : UINT32_MAX;
+}
+
 }  // namespace
 
 void Identification::Clear() {
@@ -547,8 +660,22 @@ void IdentifierSession::Categorize(Identification& out) {
   std::array<bool, kCategories> decisive{};
   // A category named by at least one word that is not an everyday one.
   std::array<bool, kCategories> firm{};
+  // Words that count only where a title opens (`position: start`: "Get back ...", "Cashing out
+  // ...", "Заработай ..."); elsewhere, or in a page, they are everyday words and are dropped.
+  bool ranked = false;
+  uint32_t opening = TitleOpening(normalized_, ranked);
+  bool title = normalized_.key.size() <= kTitleLength;
+  std::erase_if(out.category_terms, [&](const NameFinding& f) {
+    return lexicon.names[static_cast<size_t>(f.name)].kind == "opener" &&
+           !(title && f.begin == opening);
+  });
+  const NameFinding* opener = nullptr;
   for (const NameFinding& finding : out.category_terms) {
     const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
+    if (name.kind == "opener") {
+      opener = &finding;  // weighed below, once the other evidence is known
+      continue;
+    }
     if (counts(finding))
       score[static_cast<size_t>(name.category_index)] += name.weight * finding.confidence;
     if (name.weight >= 3 && name.ambiguity != Ambiguity::kHigh)
@@ -599,6 +726,50 @@ void IdentifierSession::Categorize(Identification& out) {
     if (out.quantities.quantities[tier.quantity].kind == Quantity::Kind::kMass)
       ++weight_tiers;
   }
+  // Weak evidence of a drug in a title, taken only when no firm word of another category is there:
+  // a count of pills ("100 Audemars Piguet (very heavy pills)": the watch brand is a pill press),
+  // and an everyday drug word beside a weight written without its unit ("0.2 crack", "альфа крис
+  // 0,3") or a multiplier ("Blues x100"), as Russian-language shops write them.
+  bool other_firm = false;
+  for (size_t c = 0; c < kCategories; ++c)
+    other_firm = other_firm || (c != kGuides && c != kDrugs && firm[c]);
+  std::vector<std::string> drug_evidence;
+  Quantity pills;
+  if (title && !other_firm && !drug_amount && PillCount(normalized_.key, pills.value)) {
+    pills.kind = Quantity::Kind::kCount;
+    pills.unit = "unit";
+    drug_amount = any_amount = true;
+    if (sold_amount == nullptr)
+      sold_amount = &pills;
+    if (drugs == 0)
+      drugs = 2 * 0.6;
+    char count[64];
+    std::snprintf(count, sizeof count, "count of pills: %.0f", pills.value);
+    drug_evidence.push_back(count);
+  }
+  if (title && !other_firm) {
+    std::set<int> taken;
+    for (const NameHit& hit : hits_) {
+      const Name& name = lexicon.names[static_cast<size_t>(hit.name)];
+      if (name.target == Name::Target::kCategory || name.ambiguity != Ambiguity::kHigh ||
+          taken.contains(hit.name))
+        continue;
+      uint32_t begin = normalized_.begin[hit.begin];
+      bool confirmed = false;
+      for (const auto* list : {&out.substances, &out.terms}) {
+        for (const NameFinding& f : *list)
+          confirmed = confirmed || f.begin == begin;
+      }
+      NameFinding finding{hit.name, begin, normalized_.end[hit.end - 1], 0, 0.6};
+      if (confirmed || inside_category_word(finding) ||
+          !BareAmountBeside(normalized_, hit.begin, hit.end))
+        continue;
+      taken.insert(hit.name);
+      drugs += 2 * 0.6;
+      drug_amount = true;
+      drug_evidence.push_back(name.text + " (beside a bare amount)");
+    }
+  }
   if (drugs > 0 && drug_amount)
     drugs += 1;
   score[kDrugs] = drugs;
@@ -611,6 +782,22 @@ void IdentifierSession::Categorize(Identification& out) {
     }
     return best;
   };
+  // A title that opens like a promise or a how-to ("Increase ...", "Cashing out ...", "7 Methods
+  // ...", "Как ...") is an information product when nothing else tells: weak evidence, so no
+  // drug, no amount for sale and no firm word of another category.
+  bool opens_like_guide = false;
+  if (opener != nullptr || (ranked && title)) {
+    opens_like_guide = drugs == 0 && !drug_amount && !other_firm;
+    if (opens_like_guide) {
+      score[kGuides] +=
+          opener != nullptr
+              ? lexicon.names[static_cast<size_t>(opener->name)].weight * opener->confidence
+              : 2;
+      firm[kGuides] = true;
+    }
+    if (opener != nullptr && !opens_like_guide)
+      out.category_terms.erase(out.category_terms.begin() + (opener - out.category_terms.data()));
+  }
   size_t strongest = strongest_but(kDrugs);
   double strongest_other = score[strongest];
   // A guide, a job offer or a pipe wins over the drugs it mentions (below), and over the words of
@@ -705,14 +892,19 @@ void IdentifierSession::Categorize(Identification& out) {
       out.category_evidence.push_back("NPS shape: " + c.family);
     for (const ClassHint& h : out.hints)
       out.category_evidence.push_back(h.reason);
+    for (std::string& e : drug_evidence)
+      out.category_evidence.push_back(std::move(e));
     return;
   }
   for (const NameFinding& f : out.category_terms) {
     const Name& name = lexicon.names[static_cast<size_t>(f.name)];
     if (static_cast<size_t>(name.category_index) == decided) {
-      out.category_evidence.push_back(name.text);
+      out.category_evidence.push_back(name.kind == "opener" ? "title opens: " + name.text
+                                                            : name.text);
     }
   }
+  if (decided == kGuides && opens_like_guide && opener == nullptr)
+    out.category_evidence.push_back("title shape: top N");
 }
 
 void Identifier::AppendJson(const Identification& result, std::string_view text,

@@ -338,11 +338,18 @@ class Loader {
       return;
     }
     for (const auto& entry : Entries(file, root, "terms", "a term")) {
-      CheckKeys(file, entry, {"text", "lang", "weight", "ambiguity", "kind"});
+      CheckKeys(file, entry, {"text", "lang", "weight", "ambiguity", "kind", "position"});
       Name name;
       if (!NameFields(file, entry, name))
         continue;
-      name.kind = "category";
+      // `position: start`: the word counts only where a title opens ("Get back ...", "Заработай
+      // ..."); the name records it as its kind, `opener`.
+      std::string position = Text(file, entry, "position", false);
+      if (!position.empty() && position != "start" && position != "any") {
+        Error(file, entry["position"], "`position` must be start or any, not `" + position + "`");
+        continue;
+      }
+      name.kind = position == "start" ? "opener" : "category";
       name.target = Name::Target::kCategory;
       name.category = category;
       name.category_index = static_cast<int>(
