@@ -108,11 +108,17 @@ std::optional<std::string> RecordText(archive::WarcType type, std::string conten
     return parse::ExtractText(text).text;
   }
   if (json) {
-    // A Telegram Desktop message: "text" is a string or a list of strings and entities.
-    nlohmann::json message = nlohmann::json::parse(text, nullptr, false);
+    // A Telegram message as `dragnet ingest` stores it ({"chat", "message", "text_plain"}), or a
+    // bare Telegram Desktop message, whose "text" is a string or a list of strings and entities.
+    // Only the message's text and the targets of its links ("text_link" entities hide a URL
+    // behind a word): its ids, dates and photo paths are no words of the ad.
+    nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+    const nlohmann::json& message =
+        parsed.is_object() && parsed.contains("message") ? parsed["message"] : parsed;
     if (message.is_object() && message.contains("text")) {
       const auto& value = message["text"];
       std::string joined;
+      std::string links;
       if (value.is_string()) {
         joined = value.get<std::string>();
       } else if (value.is_array()) {
@@ -121,10 +127,12 @@ std::optional<std::string> RecordText(archive::WarcType type, std::string conten
             joined += piece.get<std::string>();
           } else if (piece.is_object() && piece.contains("text") && piece["text"].is_string()) {
             joined += piece["text"].get<std::string>();
+            if (piece.contains("href") && piece["href"].is_string())
+              links += "\n" + piece["href"].get<std::string>();
           }
         }
       }
-      return joined;
+      return joined + links;
     }
   }
   return text;
