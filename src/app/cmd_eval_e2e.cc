@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -28,6 +29,7 @@ struct TruthPage {
   std::string unit;  // "g" or "unit"
   double usd_per_unit[2] = {0, 0};
   std::map<std::string, std::string> fields;  // listing field id -> value as written
+  std::string ad;  // posts: the ad it repeats; posts with the same ad are near-duplicates
 };
 
 struct Counts {
@@ -108,6 +110,7 @@ Result<std::map<std::string, TruthPage>> LoadTruth(const fs::path& file) {
       if (j.contains("fields"))
         for (const auto& [id, value] : j["fields"].items())
           t.fields[id] = value.get<std::string>();
+      t.ad = j.value("ad", "");
       if (j.contains("unit")) {
         t.unit = j["unit"] == "g" ? "g" : "unit";
         t.usd_per_unit[0] = j.at("usd_per_unit").at(0).get<double>();
@@ -142,6 +145,7 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
   // The parse stage's page type of each document, when `dragnet parse --store` has run.
   std::map<int64_t, std::string> page_types;
   std::map<int64_t, std::map<std::string, std::string>> fields_found;  // document -> field -> value
+  std::map<int64_t, int64_t> copy_of;  // document -> the earlier near-duplicate it was linked to
   for (int64_t after = 0;;) {
     auto page = store->AnalysedDocuments("parse", after, 5000);
     if (!page.has_value() || page->empty())
@@ -149,11 +153,15 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
     for (const store::AnalysedDocument& d : *page) {
       after = d.document_id;
       page_types[d.document_id] = d.category;
-      for (const store::Finding& f : d.findings)
+      for (const store::Finding& f : d.findings) {
         if (f.kind.rfind("field:", 0) == 0)
           fields_found[d.document_id][f.kind.substr(6)] = f.key;
+        else if (f.kind == "near_duplicate")
+          copy_of[d.document_id] = std::strtoll(f.key.c_str(), nullptr, 10);
+      }
     }
   }
+  std::vector<std::pair<int64_t, std::string>> posts_with_ad;  // document, the truth's ad
   std::map<std::string, Counts> per_page_type;
   std::map<std::string, Counts> per_field;  // scored on the fields the truth names
   uint64_t typed = 0, typed_ok = 0;
@@ -183,6 +191,8 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
       }
       const TruthPage& t = it->second;
       ++scored;
+      if (!t.ad.empty())
+        posts_with_ad.emplace_back(d.document_id, t.ad);
       covered.insert(d.uri);
       int epoch = std::min(seen[d.uri]++, 1);
       std::set<std::string> found_substances, found_classes, found_selectors;
@@ -331,6 +341,36 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
               args.price_tolerance * 100, static_cast<unsigned long long>(price_ok),
               static_cast<unsigned long long>(priced),
               priced == 0 ? 0.0 : double(price_ok) / double(priced));
+  // Near-duplicates, scored over pairs of posts: a pair of copies of one ad should be linked (in
+  // one cluster of near_duplicate links), a pair of different ads should not.
+  Counts pairs;
+  if (!copy_of.empty() || !posts_with_ad.empty()) {
+    auto cluster = [&](int64_t doc) {
+      for (int hops = 0; hops < 1000; ++hops) {
+        auto link = copy_of.find(doc);
+        if (link == copy_of.end() || link->second == doc)
+          break;
+        doc = link->second;
+      }
+      return doc;
+    };
+    for (size_t i = 0; i < posts_with_ad.size(); ++i) {
+      for (size_t j = i + 1; j < posts_with_ad.size(); ++j) {
+        bool same_ad = posts_with_ad[i].second == posts_with_ad[j].second;
+        bool linked = cluster(posts_with_ad[i].first) == cluster(posts_with_ad[j].first);
+        if (same_ad && linked)
+          ++pairs.tp;
+        else if (same_ad)
+          ++pairs.fn;
+        else if (linked)
+          ++pairs.fp;
+      }
+    }
+    std::printf(
+        "near-duplicate posts (pairs of copies of one ad linked): P %.3f R %.3f F1 %.3f "
+        "over %zu posts\n",
+        pairs.Precision(), pairs.Recall(), pairs.F1(), posts_with_ad.size());
+  }
   std::printf("planted invalid selectors reported as valid: %llu of %llu\n",
               static_cast<unsigned long long>(invalid_reported),
               static_cast<unsigned long long>(invalid_planted));
@@ -369,6 +409,8 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
       gates.emplace_back("page type macro", page_macro / std::max(page_type_count, 1));
     if (!per_field.empty())
       gates.emplace_back("fields", fields_total.F1());
+    if (pairs.tp + pairs.fn > 0 && !copy_of.empty())
+      gates.emplace_back("near-duplicate pairs", pairs.F1());
     bool failed = false;
     for (const auto& [name, f1] : gates) {
       if (f1 < args.min_f1) {

@@ -71,7 +71,23 @@ void AppendFieldJson(const parse::Field& f, JsonWriter& w) {
   w.EndObject();
 }
 
-void AppendParseJson(const std::string& id, const PageParse& p, JsonWriter& w) {
+// The distinct places a text names, first mention first (at most 50): place index, matched text.
+std::vector<std::pair<size_t, std::string_view>> DistinctPlaces(
+    const std::vector<parse::PlaceMention>& mentions, std::string_view text) {
+  std::vector<std::pair<size_t, std::string_view>> out;
+  for (const parse::PlaceMention& m : mentions) {
+    if (out.size() >= 50)
+      break;
+    if (m.end > text.size() || m.begin >= m.end)
+      continue;
+    if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.first == m.place; }))
+      out.emplace_back(m.place, text.substr(m.begin, m.end - m.begin));
+  }
+  return out;
+}
+
+void AppendParseJson(const std::string& id, const PageParse& p, const parse::Gazetteer& places,
+                     JsonWriter& w) {
   w.BeginObject();
   w.Field("id", id);
   w.Field("page_type", p.type.type);
@@ -136,6 +152,18 @@ void AppendParseJson(const std::string& id, const PageParse& p, JsonWriter& w) {
     }
     w.EndArray();
   }
+  w.Key("places");
+  w.BeginArray();
+  for (const auto& [index, matched] : DistinctPlaces(p.places, p.text)) {
+    const parse::Place& place = places.places()[index];
+    w.BeginObject();
+    w.Field("id", place.id);
+    w.Field("kind", place.kind);
+    w.Field("country", place.country);
+    w.Field("matched", matched);
+    w.EndObject();
+  }
+  w.EndArray();
   w.Field("simhash", Hex64(p.simhash));
   w.Field("language", p.language.language);
   w.Key("scripts");
@@ -175,7 +203,8 @@ int RunParseFiles(const ParseArgs& args, const ParseTools& tools) {
     }
     line.clear();
     JsonWriter w(line);
-    AppendParseJson(file.string(), tools.parser.Parse(*html, "", "file://" + file.string()), w);
+    AppendParseJson(file.string(), tools.parser.Parse(*html, "", "file://" + file.string()),
+                    tools.parser.places(), w);
     std::printf("%s\n", line.c_str());
   }
   return failures > 0 ? 1 : 0;
@@ -337,7 +366,11 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
                   {"vendor", "from", (*posted)["from"].get<std::string>().substr(0, 256), ""});
             }
           }
-          parsed.simhash = message ? parse::SimHash(*message) : 0;
+          if (message) {
+            parsed.simhash = parse::SimHash(*message, &tools.parser.slot_words());
+            parsed.places = tools.parser.places().Find(*message);
+            parsed.text = *message;
+          }
           if (message)
             parsed.language = parse::DetectLanguage(*message);
           text = message.has_value();
@@ -392,6 +425,19 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
           store::Finding script = MakeParseFinding("script", share.script);
           script.value = share.share;
           analysis.findings.push_back(std::move(script));
+        }
+        for (const auto& [place_index, matched] : DistinctPlaces(parsed.places, parsed.text)) {
+          const parse::Place& place = tools.parser.places().places()[place_index];
+          store::Finding found = MakeParseFinding("place", place.id);
+          found.matched = std::string(matched);
+          JsonWriter w(found.detail);
+          w.BeginObject();
+          w.Field("kind", place.kind);
+          w.Field("country", place.country);
+          if (!place.in.empty())
+            w.Field("in", place.in);
+          w.EndObject();
+          analysis.findings.push_back(std::move(found));
         }
         int64_t duplicate_of = 0;
         if (text && parsed.simhash != 0) {

@@ -71,6 +71,28 @@ Result<std::string> ReadFile(const std::filesystem::path& path) {
   return out;
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> ReadDirectoryFiles(
+    const std::filesystem::path& dir, std::string_view extension) {
+  std::vector<std::pair<std::string, std::string>> files;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    return files;
+  std::vector<std::filesystem::path> paths;
+  for (auto it = std::filesystem::directory_iterator(dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (it->path().extension() == extension && it->is_regular_file(ec))
+      paths.push_back(it->path());
+  }
+  if (ec)
+    return IoError("cannot list " + dir.string() + ": " + ec.message());
+  std::sort(paths.begin(), paths.end());
+  for (const auto& path : paths) {
+    DRAGNET_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    files.emplace_back(path.string(), std::move(text));
+  }
+  return files;
+}
+
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view contents) {
   std::filesystem::path tmp = path;
   tmp += ".tmp-" + NewUuid().substr(0, 8);

@@ -6,6 +6,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
 
@@ -15,6 +17,11 @@ Result<std::string> ReadFile(const std::filesystem::path& path);
 // Reads the file in 1 MiB pieces, handing each to `consume` (constant memory).
 Status ReadFileChunks(const std::filesystem::path& path,
                       const std::function<void(std::string_view)>& consume);
+
+// Every regular file of `dir` whose name ends in `extension` (".yaml"), in name order, as (path,
+// content). A missing directory gives no files; one that cannot be listed or read, an error.
+Result<std::vector<std::pair<std::string, std::string>>> ReadDirectoryFiles(
+    const std::filesystem::path& dir, std::string_view extension);
 
 // Writes `contents` to a temporary file beside `path`, fsyncs it, renames it over `path` and
 // fsyncs the directory: readers see the old file or the new one, never a mix.

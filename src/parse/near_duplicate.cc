@@ -59,10 +59,85 @@ uint64_t FeatureHash(std::string_view feature) {
   return h;
 }
 
+const icu::Normalizer2* FoldInstance() {
+  static const icu::Normalizer2* fold = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    return U_SUCCESS(status) ? n : nullptr;  // without ICU data: ASCII case folding only
+  }();
+  return fold;
+}
+
+// One letter token (valid UTF-8) folded into `out`: NFKC_Casefold, or ASCII lower case.
+void FoldToken(std::string_view raw, std::string& out) {
+  out.clear();
+  const icu::Normalizer2* fold = FoldInstance();
+  bool ascii = std::all_of(raw.begin(), raw.end(), [](char c) { return (c & 0x80) == 0; });
+  if (ascii || fold == nullptr) {
+    for (char c : raw)
+      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    return;
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  icu::StringByteSink<std::string> sink(&out);
+  fold->normalizeUTF8(0, icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size())), sink,
+                      nullptr, status);
+  if (U_FAILURE(status) || out.empty())
+    out.assign(raw);
+}
+
+// Calls on_token(is_number, begin, end, letters) for each maximal run of letters (with their
+// marks) or of digits, in order: [begin, end) are its byte offsets in the text; `letters` are a
+// letter token's bytes without the ignorable characters inside it, at most kMaxTokenBytes.
+// Hand-written scan: ICU classifies code points but has no "runs of letters or digits" API whose
+// word rules (UAX #29) keep "3200₽" or "0,5гр" apart the way we need.
+template <typename OnToken>
+void ForEachToken(std::string_view utf8_text, OnToken on_token) {
+  const auto* s = reinterpret_cast<const uint8_t*>(utf8_text.data());
+  const auto length = static_cast<int64_t>(utf8_text.size());
+  CharClass run = CharClass::kSeparator;  // kLetter or kDigit while inside a token
+  std::string letters;
+  letters.reserve(kMaxTokenBytes);
+  int64_t begin = 0;
+  int64_t end = 0;
+  auto flush = [&] {
+    if (run == CharClass::kDigit || run == CharClass::kLetter)
+      on_token(run == CharClass::kDigit, static_cast<size_t>(begin), static_cast<size_t>(end),
+               std::string_view(letters));
+    run = CharClass::kSeparator;
+    letters.clear();
+  };
+  for (int64_t i = 0; i < length;) {
+    const int64_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    CharClass cls = Classify(c);
+    if (cls == CharClass::kIgnorable)
+      continue;
+    if (cls == CharClass::kMark) {  // part of a word; alone or after digits, nothing
+      if (run != CharClass::kLetter)
+        continue;
+      cls = CharClass::kLetter;
+    }
+    if (cls != run)
+      flush();
+    if (cls == CharClass::kSeparator)
+      continue;
+    if (run == CharClass::kSeparator)
+      begin = start;
+    run = cls;
+    end = i;
+    if (cls == CharClass::kLetter &&
+        letters.size() + static_cast<size_t>(i - start) <= kMaxTokenBytes)
+      letters.append(utf8_text.data() + start, static_cast<size_t>(i - start));
+  }
+  flush();
+}
+
 // Tokens in, features hashed and voted; keeps the last kShingle tokens.
 class Voter {
  public:
-  explicit Voter(const icu::Normalizer2* fold) : fold_(fold) {
+  explicit Voter(const WordSet* places) : places_(places) {
     for (std::string& token : window_)
       token.reserve(kMaxTokenBytes * 4);
     feature_.reserve(kMaxTokenBytes * 16);
@@ -70,22 +145,26 @@ class Voter {
 
   // `raw` is one letter token (valid UTF-8) or "#".
   void Token(std::string_view raw) {
-    if (raw == "#" && tokens_ > 0 && Last() == "#")
-      return;  // "2 900", "0,5": one number
-    std::string& slot = window_[tokens_ % kShingle];
-    slot.clear();
-    bool ascii = std::all_of(raw.begin(), raw.end(), [](char c) { return (c & 0x80) == 0; });
-    if (ascii || fold_ == nullptr) {
-      for (char c : raw)
-        slot.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    if (raw == "#") {
+      Folded(raw);
     } else {
-      UErrorCode status = U_ZERO_ERROR;
-      icu::StringByteSink<std::string> sink(&slot);
-      fold_->normalizeUTF8(0, icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size())), sink,
-                           nullptr, status);
-      if (U_FAILURE(status) || slot.empty())
-        slot.assign(raw);
+      FoldToken(raw, folded_);
+      Folded(folded_);
     }
+  }
+
+  // One token already folded (FoldToken), or "#".
+  void Folded(std::string_view folded) {
+    if (folded == "#" && tokens_ > 0 && Last() == "#")
+      return;  // "2 900", "0,5": one number
+    // Every place name is one word, "@", and so are names that follow each other ("Москва
+    // Арбат"): the same ad posted for another city or district votes the same features.
+    if (places_ != nullptr && folded != "#" && places_->contains(folded)) {
+      if (tokens_ > 0 && Last() == "@")
+        return;
+      folded = "@";
+    }
+    window_[tokens_ % kShingle].assign(folded);
     ++tokens_;
     if (tokens_ >= kShingle) {
       feature_.clear();
@@ -136,7 +215,8 @@ class Voter {
     packed_ = {};
   }
 
-  const icu::Normalizer2* fold_;
+  const WordSet* places_;
+  std::string folded_;
   std::array<std::string, kShingle> window_;
   std::string feature_;
   size_t tokens_ = 0;
@@ -145,63 +225,47 @@ class Voter {
   std::array<uint64_t, 64> ones_{};
 };
 
-const icu::Normalizer2* FoldInstance() {
-  static const icu::Normalizer2* fold = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
-    return U_SUCCESS(status) ? n : nullptr;  // without ICU data: ASCII case folding only
-  }();
-  return fold;
-}
-
 }  // namespace
 
-uint64_t SimHash(std::string_view utf8_text) {
+uint64_t SimHash(std::string_view utf8_text, const WordSet* places) {
   static const bool sodium_ready = sodium_init() >= 0;  // SipHash needs no state; the rule does
   (void)sodium_ready;
   try {
-    Voter voter(FoldInstance());
-    const auto* s = reinterpret_cast<const uint8_t*>(utf8_text.data());
-    const auto length = static_cast<int64_t>(utf8_text.size());
-    // Hand-written scan: ICU classifies code points but has no "runs of letters or digits" API
-    // whose word rules (UAX #29) keep "3200₽" or "0,5гр" apart the way we need.
-    CharClass run = CharClass::kSeparator;  // kLetter or kDigit while inside a token
-    std::string token;
-    token.reserve(kMaxTokenBytes);
-    auto flush = [&] {
-      if (run == CharClass::kDigit)
-        voter.Token("#");
-      else if (run == CharClass::kLetter)
-        voter.Token(token);
-      run = CharClass::kSeparator;
-      token.clear();
-    };
-    for (int64_t i = 0; i < length;) {
-      const int64_t start = i;
-      UChar32 c;
-      U8_NEXT(s, i, length, c);
-      CharClass cls = Classify(c);
-      if (cls == CharClass::kIgnorable)
-        continue;
-      if (cls == CharClass::kMark) {  // part of a word; alone or after digits, nothing
-        if (run != CharClass::kLetter)
-          continue;
-        cls = CharClass::kLetter;
-      }
-      if (cls != run)
-        flush();
-      if (cls == CharClass::kSeparator)
-        continue;
-      run = cls;
-      if (cls == CharClass::kLetter &&
-          token.size() + static_cast<size_t>(i - start) <= kMaxTokenBytes)
-        token.append(utf8_text.data() + start, static_cast<size_t>(i - start));
-    }
-    flush();
+    Voter voter(places);
+    ForEachToken(utf8_text, [&](bool number, size_t, size_t, std::string_view letters) {
+      voter.Token(number ? std::string_view("#") : letters);
+    });
     return voter.Finish();
   } catch (const std::bad_alloc&) {
     return 0;  // only small bounded buffers are allocated; out of memory reads as "no text"
   }
+}
+
+uint64_t SimHash(const std::vector<SimHashWord>& words, const WordSet* places) {
+  static const bool sodium_ready = sodium_init() >= 0;
+  (void)sodium_ready;
+  try {
+    Voter voter(places);
+    for (const SimHashWord& word : words)
+      voter.Folded(word.folded);
+    return voter.Finish();
+  } catch (const std::bad_alloc&) {
+    return 0;
+  }
+}
+
+std::vector<SimHashWord> SimHashWords(std::string_view utf8_text) {
+  std::vector<SimHashWord> words;
+  ForEachToken(utf8_text, [&](bool number, size_t begin, size_t end, std::string_view letters) {
+    SimHashWord& word = words.emplace_back();
+    word.begin = begin;
+    word.end = end;
+    if (number)
+      word.folded = "#";
+    else
+      FoldToken(letters, word.folded);
+  });
+  return words;
 }
 
 int HammingDistance(uint64_t a, uint64_t b) {

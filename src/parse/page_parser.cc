@@ -181,9 +181,13 @@ Result<PageParser> PageParser::Load(const PageParserOptions& options) {
   std::filesystem::path labels_file = DefaultFieldLabelsFile();
   DRAGNET_ASSIGN_OR_RETURN(parser.vocabulary_, LoadPageTypeVocabulary(vocabulary_file));
   DRAGNET_ASSIGN_OR_RETURN(parser.labels_, LoadFieldLabels(labels_file));
+  DRAGNET_ASSIGN_OR_RETURN(parser.slots_, AdSlots::Load(DefaultGazetteerDir(),
+                                                        DefaultParseDataFile("stash_types.yaml")));
   DRAGNET_ASSIGN_OR_RETURN(std::string a, ReadFile(vocabulary_file));
   DRAGNET_ASSIGN_OR_RETURN(std::string b, ReadFile(labels_file));
-  parser.data_digest_ = Sha256Hex(a + '\0' + b + '\0' + parser.profiles_.digest()).substr(0, 16);
+  parser.data_digest_ =
+      Sha256Hex(a + '\0' + b + '\0' + parser.profiles_.digest() + '\0' + parser.slots_.digest())
+          .substr(0, 16);
   parser.main_text_ = options.main_text;
   return parser;
 }
@@ -243,10 +247,15 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
   // Near-duplicates are judged on the whole text, not the main content (boilerplate.h): on short
   // card listings the main content drops the seller's link and leaves little but the offers, and
   // different listings of one shop then fall within 3 bits (measured on the simulated web).
-  out.simhash = SimHash(text.text);
+  // Place names and stash types are one word to it: the ad a shop posts for every district and
+  // stash type is one ad.
+  const std::vector<SimHashWord> words = SimHashWords(text.text);
+  out.simhash = SimHash(words, &slots_.words());
+  out.places = slots_.places().Find(words);
   if (main_text_)
     out.main_text = ExtractMainContent(html).text;
   out.language = DetectLanguage(text.text);
+  out.text = std::move(text.text);
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "parse/ad_slots.h"
 #include "parse/fields.h"
 #include "parse/html_links.h"
 #include "parse/language.h"
@@ -31,10 +32,12 @@ struct ParsedPage {
   std::string profile;                                      // "nexus/1" when one applied
   std::vector<std::pair<std::string, bool>> profile_fills;  // its fields, and whether they filled
   std::vector<FeedbackItem> feedback;
-  std::string main_text;       // without menus and footers, when asked for
-  std::string charset;         // the encoding the page was decoded from
-  std::string charset_source;  // bom, http, meta, detected, default
-  AnchorsAndImages links;      // anchors with their texts, images with their alt texts
+  std::string main_text;             // without menus and footers, when asked for
+  std::string charset;               // the encoding the page was decoded from
+  std::string charset_source;        // bom, http, meta, detected, default
+  AnchorsAndImages links;            // anchors with their texts, images with their alt texts
+  std::vector<PlaceMention> places;  // places the text names (offsets into `text`)
+  std::string text;                  // the visible text the places and the SimHash were read from
 };
 
 struct PageParserOptions {
@@ -44,8 +47,9 @@ struct PageParserOptions {
 
 class PageParser {
  public:
-  // Loads data/parse/page_types.yaml, data/parse/labels.yaml and the site profiles; errors name
-  // the file and line. A profile directory given explicitly must exist.
+  // Loads data/parse/page_types.yaml, data/parse/labels.yaml, the gazetteer (data/parse/places),
+  // the stash types and the site profiles; errors name the file and line. A profile directory given
+  // explicitly must exist.
   static Result<PageParser> Load(const PageParserOptions& options);
 
   // Parses a page's bytes as served, with the HTTP Content-Type ("" when none) and its URL (for
@@ -56,11 +60,15 @@ class PageParser {
   // A digest of the data files and profiles, for the analyzer key.
   const std::string& data_digest() const { return data_digest_; }
   const SiteProfiles& profiles() const { return profiles_; }
+  const Gazetteer& places() const { return slots_.places(); }
+  // Place and stash type words: one word to near-duplicate detection.
+  const WordSet& slot_words() const { return slots_.words(); }
 
  private:
   PageTypeVocabulary vocabulary_;
   FieldLabels labels_;
   SiteProfiles profiles_;
+  AdSlots slots_;
   bool main_text_ = false;
   std::string data_digest_;
 };

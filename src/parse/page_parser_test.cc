@@ -64,7 +64,8 @@ TEST(PageParserTest, OnePassGivesWhatSeparatePassesGive) {
     ParsedPage one = parser.Parse(page, "text/html; charset=utf-8", url);
     HtmlText text = ExtractText(page);
     EXPECT_EQ(one.title, text.title);
-    EXPECT_EQ(one.simhash, SimHash(text.text)) << page.substr(0, 200);
+    EXPECT_EQ(one.simhash, SimHash(text.text, &parser.slot_words())) << page.substr(0, 200);
+    EXPECT_EQ(one.text, text.text);
     PageType type = ClassifyPage(page, text.text, url, *vocabulary);
     EXPECT_EQ(one.type.type, type.type);
     EXPECT_EQ(one.type.reasons, type.reasons);

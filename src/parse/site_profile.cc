@@ -285,23 +285,7 @@ Result<SiteProfiles> ParseSiteProfiles(
 }
 
 Result<SiteProfiles> LoadSiteProfiles(const std::filesystem::path& dir) {
-  std::vector<std::pair<std::string, std::string>> files;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    return ParseSiteProfiles(files);
-  std::vector<std::filesystem::path> paths;
-  for (auto it = std::filesystem::directory_iterator(dir, ec);
-       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    if (it->path().extension() == ".yaml")
-      paths.push_back(it->path());
-  }
-  if (ec)
-    return IoError("cannot list " + dir.string() + ": " + ec.message());
-  std::sort(paths.begin(), paths.end());
-  for (const auto& path : paths) {
-    DRAGNET_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-    files.emplace_back(path.string(), std::move(text));
-  }
+  DRAGNET_ASSIGN_OR_RETURN(auto files, ReadDirectoryFiles(dir, ".yaml"));
   return ParseSiteProfiles(files);
 }
 
@@ -311,27 +295,39 @@ std::filesystem::path DefaultSiteProfileDir() {
 
 namespace {
 
-// The generic feedback list: entries of the first list or table after a heading that names
-// feedback (XPath 1.0 has no case folding beyond what translate() is given: both cases listed).
-constexpr const char* kGenericFeedback =
-    "(//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::div or self::span]"
-    "[not(*)][string-length(normalize-space(.)) < 40]"
-    "[contains(translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-    "'abcdefghijklmnopqrstuvwxyz'), 'feedback') or contains(translate(normalize-space(.), "
-    "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'reviews') or "
-    "contains(normalize-space(.), 'Отзывы') or contains(normalize-space(.), 'отзывы') or "
-    "contains(normalize-space(.), 'Відгуки') or contains(normalize-space(.), 'відгуки') or "
-    "contains(normalize-space(.), 'Bewertungen') or contains(normalize-space(.), 'Opinie') or "
-    "contains(normalize-space(.), 'Beoordelingen') or contains(normalize-space(.), 'Avis') or "
-    "contains(normalize-space(.), 'Pikirler')]"
-    "/following-sibling::*[self::ul or self::ol or self::table][1])[1]"
-    "/descendant-or-self::*[self::li or self::tr[td]][not(ancestor::li)]";
-
-// The words of kGenericFeedback as they stand in text of either case (its translate() folds
-// ASCII only), kept beside it so that the two stay in step.
+// The words of the generic feedback rule as they stand in text of either case (XPath's
+// translate() folds ASCII only), for a cheap first test of every candidate heading and for
+// MayHaveFeedbackList.
 constexpr std::string_view kFeedbackWords[] = {
     "eedback",  "EEDBACK",  "eviews", "EVIEWS",    "тзыв", "ТЗЫВ", "ідгук", "ІДГУК",
     "ewertung", "EWERTUNG", "pinie",  "oordeling", "Avis", "AVIS", "Pikir"};
+
+// The generic feedback list: entries of the first list or table after a heading that names
+// feedback. Candidates are leaf elements whose raw text holds one of kFeedbackWords (cheap: no
+// string functions) before the exact test (normalize-space and translate for every word, costly
+// on every div and span of a page: that was four fifths of the XPath time of a page).
+std::string GenericFeedbackXPath() {
+  std::string prefilter;
+  for (std::string_view word : kFeedbackWords) {
+    prefilter += prefilter.empty() ? "[" : " or ";
+    prefilter += "contains(., '" + std::string(word) + "')";
+  }
+  prefilter += "]";
+  return "(//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::div or "
+         "self::span][not(*)]" +
+         prefilter +
+         "[string-length(normalize-space(.)) < 40]"
+         "[contains(translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+         "'abcdefghijklmnopqrstuvwxyz'), 'feedback') or contains(translate(normalize-space(.), "
+         "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'reviews') or "
+         "contains(normalize-space(.), 'Отзывы') or contains(normalize-space(.), 'отзывы') or "
+         "contains(normalize-space(.), 'Відгуки') or contains(normalize-space(.), 'відгуки') or "
+         "contains(normalize-space(.), 'Bewertungen') or contains(normalize-space(.), 'Opinie') "
+         "or contains(normalize-space(.), 'Beoordelingen') or contains(normalize-space(.), "
+         "'Avis') or contains(normalize-space(.), 'Pikirler')]"
+         "/following-sibling::*[self::ul or self::ol or self::table][1])[1]"
+         "/descendant-or-self::*[self::li or self::tr[td]][not(ancestor::li)]";
+}
 
 // "4.5/5", "5 / 5", "10/10" in an entry; "" when none.
 std::string RatingOf(std::string_view text) {
@@ -395,6 +391,10 @@ ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page
   std::unique_ptr<xmlXPathContext, ContextDeleter> context(xmlXPathNewContext(doc));
   if (context == nullptr)
     return out;
+  // Numbering the elements once lets libxml2 sort node sets in document order by number instead
+  // of walking the tree for every comparison; the object cache saves an allocation per step.
+  xmlXPathOrderDocElems(doc);
+  xmlXPathContextSetCache(context.get(), 1, -1, 0);
   for (const ProfileField& f : fields) {
     std::unique_ptr<xmlXPathObject, ObjectDeleter> result(
         xmlXPathCompiledEval(f.compiled->get(), context.get()));
@@ -423,7 +423,7 @@ ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page
     if (!field.value.empty())
       out.fields.push_back(std::move(field));
   }
-  static const std::shared_ptr<const CompiledXPath> generic = Compile(kGenericFeedback);
+  static const std::shared_ptr<const CompiledXPath> generic = Compile(GenericFeedbackXPath());
   const CompiledXPath* feedback = nullptr;
   if (profile != nullptr && profile->feedback != nullptr) {
     feedback = profile->feedback.get();

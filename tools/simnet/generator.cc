@@ -164,6 +164,7 @@ struct Truth {
   std::map<std::string, std::string> fields;  // listing fields as the page labels them
   std::string unit;                           // g, pill, blotter: the unit of usd_per_unit
   double usd_per_unit[kEpochs] = {0, 0};
+  std::string ad;  // posts: the ad it repeats (posts with the same `ad` are one ad)
 };
 
 class Builder {
@@ -500,6 +501,8 @@ class Builder {
     }
     if (!t.fields.empty())
       j["fields"] = t.fields;
+    if (!t.ad.empty())
+      j["ad"] = t.ad;
     if (!t.unit.empty()) {
       j["unit"] = t.unit;
       j["usd_per_unit"] = {std::round(t.usd_per_unit[0] * 100) / 100,
@@ -1167,7 +1170,9 @@ class Builder {
       truth.account = "@" + owner.telegram;
       std::string text;
       if (i % 10 == 9) {
-        text = rng_.Pick(world_.recruitment) + " @" + owner.telegram;
+        const std::string& job = rng_.Pick(world_.recruitment);
+        text = job + " @" + owner.telegram;
+        truth.ad = "job " + std::to_string(&job - world_.recruitment.data());
         truth.category = "recruitment";
         truth.selectors.push_back({"telegram", owner.telegram});
         m["text"] = text;
@@ -1179,9 +1184,15 @@ class Builder {
                                         50,
                                     " ") +
                             "₽";
-        std::string head = EmojiFor(p->substance) + " " + name + " " + Amount(p->tiers[0], true) +
-                           UnitWord(p->unit, "ru") + " — " + price + "\nВсе районы, клады " +
-                           rng_.Pick(world_.stash_types) + "\nЗаказ: ";
+        // One ad per district, as dead-drop shops post them: the same product, price and contacts,
+        // another district and stash type.
+        const City& city = world_.cities.front();
+        std::string offer =
+            name + " " + Amount(p->tiers[0], true) + UnitWord(p->unit, "ru") + " — " + price;
+        std::string head = EmojiFor(p->substance) + " " + offer + "\n📍 " + city.name + ", " +
+                           rng_.Pick(city.districts) + "\nКлады: " + rng_.Pick(world_.stash_types) +
+                           "\nЗаказ: ";
+        truth.ad = offer;
         ordered_json entities = ordered_json::array();
         entities.push_back({{"type", "plain"}, {"text", head}});
         entities.push_back({{"type", "mention"}, {"text", "@" + bot}});

@@ -1,0 +1,70 @@
+// The words that vary between copies of one ad (see ad_slots.h).
+
+#include "parse/ad_slots.h"
+
+#include <algorithm>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/file.h"
+#include "core/hash.h"
+
+namespace dragnet::parse {
+
+Result<std::map<std::string, std::vector<std::string>>> ParseStashTypes(const std::string& file,
+                                                                        const std::string& text) {
+  std::map<std::string, std::vector<std::string>> out;
+  auto at = [&](const YAML::Node& node) {
+    return file + ":" + std::to_string(node.Mark().line + 1) + ": ";
+  };
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root.IsMap() || !root["schema"] || root["schema"].as<std::string>("") != "1")
+      return InvalidArgument(file + ":1: expected a mapping with `schema: 1`");
+    const YAML::Node types = root["stash_types"];
+    if (!types.IsMap())
+      return InvalidArgument(at(types ? types : root) +
+                             "`stash_types` must map stash type ids to lists of words");
+    for (const auto& entry : types) {
+      std::string id = entry.first.as<std::string>("");
+      if (id.empty() || !std::all_of(id.begin(), id.end(),
+                                     [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }))
+        return InvalidArgument(at(entry.first) + "a stash type id is lower-case letters and '_'");
+      if (!entry.second.IsSequence() || entry.second.size() == 0)
+        return InvalidArgument(at(entry.second) + "`" + id + "` must be a non-empty list");
+      std::vector<std::string>& words = out[id];
+      for (const YAML::Node& word : entry.second) {
+        std::string value = word.IsScalar() ? word.Scalar() : "";
+        if (value.empty() || value.size() > 100)
+          return InvalidArgument(at(word) + "a word must be a string of 1 to 100 bytes");
+        if (std::find(words.begin(), words.end(), value) != words.end())
+          return InvalidArgument(at(word) + "`" + value + "` listed twice for " + id);
+        words.push_back(std::move(value));
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  return out;
+}
+
+Result<AdSlots> AdSlots::Load(const std::filesystem::path& places_dir,
+                              const std::filesystem::path& stash_types_file) {
+  AdSlots slots;
+  DRAGNET_ASSIGN_OR_RETURN(slots.places_, LoadGazetteer(places_dir));
+  DRAGNET_ASSIGN_OR_RETURN(std::string text, ReadFile(stash_types_file));
+  DRAGNET_ASSIGN_OR_RETURN(slots.stash_types_, ParseStashTypes(stash_types_file.string(), text));
+  slots.words_ = slots.places_.words();
+  for (const auto& [id, words] : slots.stash_types_) {
+    for (const std::string& phrase : words) {
+      for (SimHashWord& w : SimHashWords(phrase)) {
+        if (w.folded != "#")
+          slots.words_.insert(std::move(w.folded));
+      }
+    }
+  }
+  slots.digest_ = Sha256Hex(slots.places_.digest() + '\0' + text).substr(0, 16);
+  return slots;
+}
+
+}  // namespace dragnet::parse

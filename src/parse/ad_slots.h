@@ -1,0 +1,46 @@
+#pragma once
+// The words a shop swaps between copies of one ad: the place it is posted for (the gazetteer,
+// places.h) and the stash type (data/parse/stash_types.yaml). A dead-drop shop posts the same
+// offer for every district and stash type; near-duplicate detection (near_duplicate.h) reads every
+// one of these words as one word, "@", so the copies hash alike.
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "parse/near_duplicate.h"
+#include "parse/places.h"
+
+namespace dragnet::parse {
+
+class AdSlots {
+ public:
+  // Loads the gazetteer directory and the stash types file; errors name the file and line.
+  static Result<AdSlots> Load(const std::filesystem::path& places_dir,
+                              const std::filesystem::path& stash_types_file);
+
+  const Gazetteer& places() const { return places_; }
+  // Stash type id -> its words and phrases as written in the file.
+  const std::map<std::string, std::vector<std::string>>& stash_types() const {
+    return stash_types_;
+  }
+  // Every word of every place name and stash type, folded as SimHash folds them.
+  const WordSet& words() const { return words_; }
+  // A digest of every file read, for the parse analyzer's key.
+  const std::string& digest() const { return digest_; }
+
+ private:
+  Gazetteer places_;
+  std::map<std::string, std::vector<std::string>> stash_types_;
+  WordSet words_;
+  std::string digest_;
+};
+
+// Parses a stash types file (`schema: 1`, `stash_types: {id: [words...]}`); errors read
+// "file:line: message".
+Result<std::map<std::string, std::vector<std::string>>> ParseStashTypes(const std::string& file,
+                                                                        const std::string& text);
+
+}  // namespace dragnet::parse
