@@ -34,7 +34,10 @@ Result<Gazetteer> ParseGazetteer(const std::vector<std::pair<std::string, std::s
   std::unordered_map<std::string, size_t> by_id;            // of the places kept
   std::unordered_map<std::string, std::string> id_sources;  // of every id seen
   std::vector<std::pair<size_t, std::string>> parents;      // place, "file:line" of its `in`
-  for (const auto& [file, text] : files) {
+  for (const auto& entry_file : files) {
+    // Named, not bound: clang 14 cannot capture structured bindings in lambdas.
+    const std::string& file = entry_file.first;
+    const std::string& text = entry_file.second;
     all += file + '\0' + text + '\0';
     auto at = [&file](const YAML::Node& node) {
       return file + ":" + std::to_string(node.Mark().line + 1);
