@@ -355,6 +355,8 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
         bool text = false;
         if (doc.kind == "telegram_message") {
           auto message = RecordText(record.type, doc.content_type, record.block);
+          if (message)
+            parsed = tools.parser.ParseMessage(*message);
           parsed.type = {"messenger_post", 0.99, {"a message of a messenger channel"}};
           // Telegram Desktop's "from": the channel or account that posted it.
           if (payload) {
@@ -366,13 +368,6 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
                   {"vendor", "from", (*posted)["from"].get<std::string>().substr(0, 256), ""});
             }
           }
-          if (message) {
-            parsed.simhash = parse::SimHash(*message, &tools.parser.slot_words());
-            parsed.places = tools.parser.places().Find(*message);
-            parsed.text = *message;
-          }
-          if (message)
-            parsed.language = parse::DetectLanguage(*message);
           text = message.has_value();
         } else if (payload && (content_type.find("html") != std::string::npos ||
                                LooksLikeHtml(doc.uri, *payload))) {

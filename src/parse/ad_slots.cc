@@ -56,7 +56,9 @@ Result<AdSlots> AdSlots::Load(const std::filesystem::path& places_dir,
   DRAGNET_ASSIGN_OR_RETURN(slots.stash_types_, ParseStashTypes(stash_types_file.string(), text));
   slots.words_ = slots.places_.words();
   for (const auto& [id, words] : slots.stash_types_) {
+    slots.stash_ids_.push_back(id);
     for (const std::string& phrase : words) {
+      slots.stash_index_.Add(phrase, slots.stash_ids_.size() - 1);
       for (SimHashWord& w : SimHashWords(phrase)) {
         if (w.folded != "#")
           slots.words_.insert(std::move(w.folded));
@@ -65,6 +67,43 @@ Result<AdSlots> AdSlots::Load(const std::filesystem::path& places_dir,
   }
   slots.digest_ = Sha256Hex(slots.places_.digest() + '\0' + text).substr(0, 16);
   return slots;
+}
+
+void FillDeadDropFields(const AdSlots& slots, std::string_view text,
+                        const std::vector<SimHashWord>& words,
+                        const std::vector<PlaceMention>& places, ExtractedFields& fields) {
+  auto has = [&](std::string_view id) {
+    return std::any_of(fields.fields.begin(), fields.fields.end(),
+                       [&](const Field& f) { return f.id == id; });
+  };
+  auto written = [&](size_t begin, size_t end) {
+    return begin < end && end <= text.size() ? std::string(text.substr(begin, end - begin))
+                                             : std::string();
+  };
+  std::vector<PhraseIndex::Match> stashes = slots.FindStashTypes(words);
+  if (stashes.empty() && !has("city") && !has("district") && !has("stash_type"))
+    return;
+  if (!stashes.empty() && !has("stash_type")) {
+    std::string value = written(stashes.front().begin, stashes.front().end);
+    if (!value.empty())
+      fields.fields.push_back({"stash_type", "(stash types)", std::move(value), ""});
+  }
+  std::string city;
+  std::string districts;
+  for (const PlaceMention& m : places) {
+    const std::string& kind = slots.places().places()[m.place].kind;
+    std::string name = written(m.begin, m.end);
+    if (kind == "city" && city.empty()) {
+      city = std::move(name);
+    } else if (kind == "district" && !name.empty() && districts.size() < kMaxFieldValueBytes / 2 &&
+               districts.find(name) == std::string::npos) {
+      districts += (districts.empty() ? "" : ", ") + name;
+    }
+  }
+  if (!city.empty() && !has("city"))
+    fields.fields.push_back({"city", "(gazetteer)", std::move(city), ""});
+  if (!districts.empty() && !has("district"))
+    fields.fields.push_back({"district", "(gazetteer)", std::move(districts), ""});
 }
 
 }  // namespace dragnet::parse

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "parse/fields.h"
 #include "parse/near_duplicate.h"
 #include "parse/places.h"
 
@@ -31,12 +32,29 @@ class AdSlots {
   // A digest of every file read, for the parse analyzer's key.
   const std::string& digest() const { return digest_; }
 
+  // The stash types a text names (its SimHashWords): value indexes stash_type_ids().
+  std::vector<PhraseIndex::Match> FindStashTypes(const std::vector<SimHashWord>& words) const {
+    return stash_index_.Find(words);
+  }
+  const std::vector<std::string>& stash_type_ids() const { return stash_ids_; }
+
  private:
   Gazetteer places_;
   std::map<std::string, std::vector<std::string>> stash_types_;
+  std::vector<std::string> stash_ids_;
+  PhraseIndex stash_index_;
   WordSet words_;
   std::string digest_;
 };
+
+// Dead-drop fields from free text where no label gave them: `city` and `district` (every
+// district named, in order, joined by ", ") from the places the text names, and `stash_type`
+// from the stash types it names, each as written. Only in a text that names a stash type or
+// already has a dead-drop field (city, district, stash_type): elsewhere a city in a description
+// is no dead drop. `words` are the text's SimHashWords, `places` its gazetteer mentions.
+void FillDeadDropFields(const AdSlots& slots, std::string_view text,
+                        const std::vector<SimHashWord>& words,
+                        const std::vector<PlaceMention>& places, ExtractedFields& fields);
 
 // Parses a stash types file (`schema: 1`, `stash_types: {id: [words...]}`); errors read
 // "file:line: message".

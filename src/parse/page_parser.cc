@@ -243,19 +243,32 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
     FillFromHeading(text, out.type.type, out.fields);
     FillFromCountBadges(text.text, out.fields);
   }
+  const std::vector<SimHashWord> words = SimHashWords(text.text);
+  out.places = slots_.places().Find(words);
+  if (out.type.type == "listing" || out.type.type == "messenger_post")
+    FillDeadDropFields(slots_, text.text, words, out.places, out.fields);
   out.feedback = std::move(read.feedback);
   // Near-duplicates are judged on the whole text, not the main content (boilerplate.h): on short
   // card listings the main content drops the seller's link and leaves little but the offers, and
   // different listings of one shop then fall within 3 bits (measured on the simulated web).
   // Place names and stash types are one word to it: the ad a shop posts for every district and
   // stash type is one ad.
-  const std::vector<SimHashWord> words = SimHashWords(text.text);
   out.simhash = SimHash(words, &slots_.words());
-  out.places = slots_.places().Find(words);
   if (main_text_)
     out.main_text = ExtractMainContent(html).text;
   out.language = DetectLanguage(text.text);
   out.text = std::move(text.text);
+  return out;
+}
+
+ParsedPage PageParser::ParseMessage(std::string_view text) const {
+  ParsedPage out;
+  const std::vector<SimHashWord> words = SimHashWords(text);
+  out.places = slots_.places().Find(words);
+  FillDeadDropFields(slots_, text, words, out.places, out.fields);
+  out.simhash = SimHash(words, &slots_.words());
+  out.language = DetectLanguage(text);
+  out.text = std::string(text);
   return out;
 }
 

@@ -57,6 +57,11 @@ class PageParser {
   ParsedPage Parse(std::string_view bytes, std::string_view content_type,
                    std::string_view url) const;
 
+  // A messenger post's text (already plain): the places it names, the dead-drop fields it gives
+  // (city, district, stash type), its SimHash and language. The caller sets the page type and
+  // any field the message's metadata gives (its author).
+  ParsedPage ParseMessage(std::string_view text) const;
+
   // A digest of the data files and profiles, for the analyzer key.
   const std::string& data_digest() const { return data_digest_; }
   const SiteProfiles& profiles() const { return profiles_; }

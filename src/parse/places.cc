@@ -155,27 +155,61 @@ Result<Gazetteer> ParseGazetteer(const std::vector<std::pair<std::string, std::s
   }
   for (size_t p = 0; p < out.places_.size(); ++p) {
     for (const std::string& name : out.places_[p].names) {
-      std::vector<std::string> words;
       for (SimHashWord& w : SimHashWords(name)) {
         if (w.folded != "#")
-          out.words_.insert(w.folded);
-        words.push_back(std::move(w.folded));
+          out.words_.insert(std::move(w.folded));
       }
-      if (out.places_[p].kind == "district-name")
-        continue;  // a word for near-duplicates, not a place to report
-      auto& candidates = out.names_[words.front()];
-      bool known = std::any_of(candidates.begin(), candidates.end(),
-                               [&](const auto& c) { return c.first == words; });
-      if (!known)  // a name shared by several places gives the first listed
-        candidates.emplace_back(std::move(words), p);
+      // A district-name is a word for near-duplicates, not a place to report; a name shared by
+      // several places gives the first listed.
+      if (out.places_[p].kind != "district-name")
+        out.names_.Add(name, p);
     }
-  }
-  for (auto& [first, candidates] : out.names_) {
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   }
   out.digest_ = Sha256Hex(all).substr(0, 16);
   return out;
+}
+
+bool PhraseIndex::Add(std::string_view phrase, size_t value) {
+  std::vector<std::string> words;
+  for (SimHashWord& w : SimHashWords(phrase))
+    words.push_back(std::move(w.folded));
+  if (words.empty())
+    return false;
+  auto& candidates = first_words_[words.front()];
+  if (std::any_of(candidates.begin(), candidates.end(),
+                  [&](const auto& c) { return c.first == words; }))
+    return true;
+  // Longest first, so that "Нижний Новгород" is tried before "Нижний".
+  auto at = std::find_if(candidates.begin(), candidates.end(),
+                         [&](const auto& c) { return c.first.size() < words.size(); });
+  candidates.emplace(at, std::move(words), value);
+  return true;
+}
+
+std::vector<PhraseIndex::Match> PhraseIndex::Find(const std::vector<SimHashWord>& words) const {
+  std::vector<Match> matches;
+  if (first_words_.empty())
+    return matches;
+  for (size_t i = 0; i < words.size();) {
+    size_t matched = 0;
+    if (auto it = first_words_.find(words[i].folded); it != first_words_.end()) {
+      for (const auto& candidate : it->second) {
+        const std::vector<std::string>& phrase = candidate.first;
+        if (i + phrase.size() > words.size())
+          continue;
+        bool same = true;
+        for (size_t k = 1; k < phrase.size() && same; ++k)
+          same = words[i + k].folded == phrase[k];
+        if (same) {
+          matches.push_back({candidate.second, words[i].begin, words[i + phrase.size() - 1].end});
+          matched = phrase.size();
+          break;
+        }
+      }
+    }
+    i += matched > 0 ? matched : 1;
+  }
+  return matches;
 }
 
 std::vector<PlaceMention> Gazetteer::Find(std::string_view text) const {
@@ -186,26 +220,8 @@ std::vector<PlaceMention> Gazetteer::Find(std::string_view text) const {
 
 std::vector<PlaceMention> Gazetteer::Find(const std::vector<SimHashWord>& words) const {
   std::vector<PlaceMention> mentions;
-  if (names_.empty())
-    return mentions;
-  for (size_t i = 0; i < words.size();) {
-    size_t matched = 0;
-    if (auto it = names_.find(words[i].folded); it != names_.end()) {
-      for (const auto& [name, place] : it->second) {
-        if (i + name.size() > words.size())
-          continue;
-        bool same = true;
-        for (size_t k = 1; k < name.size() && same; ++k)
-          same = words[i + k].folded == name[k];
-        if (same) {
-          mentions.push_back({place, words[i].begin, words[i + name.size() - 1].end});
-          matched = name.size();
-          break;
-        }
-      }
-    }
-    i += matched > 0 ? matched : 1;
-  }
+  for (const PhraseIndex::Match& m : names_.Find(words))
+    mentions.push_back({m.value, m.begin, m.end});
   return mentions;
 }
 

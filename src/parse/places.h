@@ -35,6 +35,26 @@ struct PlaceMention {
   size_t end = 0;
 };
 
+// Phrases matched as whole words of a text (SimHashWords), longest first where they overlap.
+class PhraseIndex {
+ public:
+  struct Match {
+    size_t value = 0;  // what the phrase was added with
+    size_t begin = 0;  // byte offsets into the text
+    size_t end = 0;
+  };
+  // Adds `phrase` (folded as SimHash folds words) for `value`; a phrase added before keeps its
+  // first value. False when the phrase has no words.
+  bool Add(std::string_view phrase, size_t value);
+  std::vector<Match> Find(const std::vector<SimHashWord>& words) const;
+  bool empty() const { return first_words_.empty(); }
+
+ private:
+  // First word -> (the phrase's words, value), longest phrases first.
+  std::unordered_map<std::string, std::vector<std::pair<std::vector<std::string>, size_t>>>
+      first_words_;
+};
+
 class Gazetteer {
  public:
   // Every name's words, folded as SimHash folds tokens (near_duplicate.h, SimHashWords).
@@ -56,8 +76,7 @@ class Gazetteer {
       const std::vector<std::pair<std::string, std::string>>& files);
   std::vector<Place> places_;
   WordSet words_;
-  // First word of a name -> (the name's words, place index), longest names first.
-  std::unordered_map<std::string, std::vector<std::pair<std::vector<std::string>, size_t>>> names_;
+  PhraseIndex names_;  // value: the place's index
   std::string digest_;
 };
 

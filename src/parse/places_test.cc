@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "parse/ad_slots.h"
+#include "parse/fields.h"
 #include "parse/near_duplicate.h"
 
 namespace dragnet::parse {
@@ -67,7 +69,8 @@ TEST(GazetteerTest, FindsWholeNamesLongestFirst) {
 TEST(GazetteerTest, AdsForAnotherDistrictHashAlike) {
   Gazetteer g = Load({{"ru.yaml", kRussia}});
   std::string ad =
-      "🔥 Мефедрон крис VHQ 🔥 Москва, район {} ✅ 1г - 3500₽ 2г - 6500₽ ✅ Магнит, прикоп "
+      "🔥 Мефедрон крис VHQ 🔥 Москва, район {} ✅ 1г - 3500₽ 2г - 6500₽ ✅ Магнит, "
+      "прикоп "
       "✅ "
       "Оператор на связи 24/7, пишите в бот, отзывы в чате, скидки постоянным";
   auto with = [&](const std::string& district) {
@@ -157,6 +160,51 @@ TEST(GazetteerTest, ShippedGazetteerLoads) {
   // A district name of many cities is a place word for near-duplicates, never a place.
   EXPECT_TRUE(g.Find("Центральный").empty());
   EXPECT_TRUE(g.words().contains("центральный"));
+}
+
+std::string FieldOf(const ExtractedFields& fields, std::string_view id) {
+  for (const Field& f : fields.fields)
+    if (f.id == id)
+      return f.value;
+  return "";
+}
+
+TEST(AdSlotsTest, DeadDropFieldsFromAnAdsText) {
+  auto slots = AdSlots::Load(DefaultGazetteerDir(), DefaultParseDataFile("stash_types.yaml"));
+  ASSERT_TRUE(slots.has_value()) << slots.error().message();
+  auto fill = [&](std::string_view text, ExtractedFields fields = {}) {
+    std::vector<SimHashWord> words = SimHashWords(text);
+    FillDeadDropFields(*slots, text, words, slots->places().Find(words), fields);
+    return fields;
+  };
+  ExtractedFields ad = fill(
+      "🔥 Меф крис 1г — 3 300₽\n📍 Москва, Марьино и Люблино\nКлады: "
+      "магнит");
+  EXPECT_EQ(FieldOf(ad, "city"), "Москва");
+  EXPECT_EQ(FieldOf(ad, "district"), "Марьино, Люблино");
+  EXPECT_EQ(FieldOf(ad, "stash_type"), "магнит");
+  // A label's value is kept.
+  ExtractedFields labelled;
+  labelled.fields.push_back({"city", "Город", "Алматы", ""});
+  EXPECT_EQ(FieldOf(fill("Алматы. Клады: прикоп. Доставка в Астану", labelled), "city"), "Алматы");
+  // A city in a text that is no dead-drop ad gives nothing.
+  EXPECT_TRUE(fill("Ships from Berlin to all of Europe, tracked").fields.empty());
+  // Stash types are one word to near-duplicate detection, like places.
+  EXPECT_TRUE(slots->words().contains("прикоп"));
+}
+
+TEST(AdSlotsTest, StashTypeErrorsNameFileAndLine) {
+  auto error = [](const std::string& text) {
+    auto parsed = ParseStashTypes("stash.yaml", text);
+    return parsed.has_value() ? "" : parsed.error().message();
+  };
+  EXPECT_EQ(error("schema: 1\nstash_types:\n  Magnet: [a]\n"),
+            "stash.yaml:3: a stash type id is lower-case letters and '_'");
+  EXPECT_EQ(error("schema: 1\nstash_types:\n  magnet: []\n"),
+            "stash.yaml:3: `magnet` must be a non-empty list");
+  EXPECT_EQ(error("schema: 1\nstash_types:\n  magnet: [a, b,\n    a]\n"),
+            "stash.yaml:4: `a` listed twice for magnet");
+  EXPECT_EQ(error("schema: 2\n"), "stash.yaml:1: expected a mapping with `schema: 1`");
 }
 
 }  // namespace

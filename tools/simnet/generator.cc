@@ -1189,9 +1189,11 @@ class Builder {
         const City& city = world_.cities.front();
         std::string offer =
             name + " " + Amount(p->tiers[0], true) + UnitWord(p->unit, "ru") + " — " + price;
+        const std::string& district = rng_.Pick(city.districts);
+        const std::string& stash = rng_.Pick(world_.stash_types);
         std::string head = EmojiFor(p->substance) + " " + offer + "\n📍 " + city.name + ", " +
-                           rng_.Pick(city.districts) + "\nКлады: " + rng_.Pick(world_.stash_types) +
-                           "\nЗаказ: ";
+                           district + "\nКлады: " + stash + "\nЗаказ: ";
+        truth.fields = {{"city", city.name}, {"district", district}, {"stash_type", stash}};
         truth.ad = offer;
         ordered_json entities = ordered_json::array();
         entities.push_back({{"type", "plain"}, {"text", head}});
