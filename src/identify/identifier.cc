@@ -392,7 +392,25 @@ Status IdentifierSession::Identify(std::string_view text, std::string_view date,
   HintFromDoses(out);
   PricePerUnitOf(date, out);
   Categorize(out);
+  DropThemeWords(out);
   return Status::Ok();
+}
+
+void IdentifierSession::DropThemeWords(Identification& out) const {
+  // On a listing of another category, a word that is a drug only in context ("test" beside "20
+  // pieces" in "passes pen test, 20 pieces" of counterfeit notes; "ice" on a cooler) names no
+  // drug: the page sells something else and the amount counts that.
+  if (out.category == "drugs" || out.category == "paraphernalia")
+    return;
+  const Lexicon& lexicon = identifier_.lexicon_;
+  auto ambiguous = [&](const NameFinding& f) {
+    return lexicon.names[static_cast<size_t>(f.name)].ambiguity == Ambiguity::kHigh;
+  };
+  size_t before = out.substances.size() + out.terms.size();
+  std::erase_if(out.substances, ambiguous);
+  std::erase_if(out.terms, ambiguous);
+  if (out.substances.size() + out.terms.size() != before)
+    AssignClasses(out);
 }
 
 void IdentifierSession::Resolve(std::string_view text, Identification& out) {
@@ -522,14 +540,25 @@ void IdentifierSession::Resolve(std::string_view text, Identification& out) {
             [](const NameFinding& a, const NameFinding& b) { return a.begin < b.begin; });
   // The primary class comes from named substances when there are any: a class-level word
   // ("crystals", "white", "pills") beside "MDMA" describes it rather than naming another drug.
-  std::map<std::string, double> substance_weight;
-  std::map<std::string, double> term_weight;
   for (const NameFinding& finding : firm) {
     const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
-    bool substance = name.target == Name::Target::kSubstance;
-    (substance ? out.substances : out.terms).push_back(finding);
-    (substance ? substance_weight : term_weight)[name.class_id] += finding.confidence;
+    (name.target == Name::Target::kSubstance ? out.substances : out.terms).push_back(finding);
   }
+  AssignClasses(out);
+}
+
+void IdentifierSession::AssignClasses(Identification& out) const {
+  const Lexicon& lexicon = identifier_.lexicon_;
+  std::map<std::string, double> substance_weight;
+  std::map<std::string, double> term_weight;
+  for (const auto* list : {&out.substances, &out.terms}) {
+    for (const NameFinding& finding : *list) {
+      const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
+      (list == &out.substances ? substance_weight : term_weight)[name.class_id] +=
+          finding.confidence;
+    }
+  }
+  out.primary_class.clear();
   const auto& deciding = substance_weight.empty() ? term_weight : substance_weight;
   double best = 0;
   for (const auto& [class_id, weight] : deciding) {

@@ -134,6 +134,10 @@ class IdentifierSession {
   void FindNpsCandidates(Identification& out);
   void HintFromDoses(Identification& out);
   void Categorize(Identification& out);
+  // The primary class and the classes of the substances and terms found.
+  void AssignClasses(Identification& out) const;
+  // Drops drug words that count only in context from a listing of another category.
+  void DropThemeWords(Identification& out) const;
   void PricePerUnitOf(std::string_view date, Identification& out);
 
   const Identifier& identifier_;

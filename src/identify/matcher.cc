@@ -179,6 +179,7 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::Build(
       if (variant.empty() || (variant.size() == 1 && static_cast<unsigned char>(variant[0]) < 0x80))
         continue;
       Endings endings = Endings::kNone;
+      const std::string form = variant;
       // Codes and abbreviations are exact; words, brands included, take endings ("viagras").
       bool codeish = name.kind == "emoji" || name.kind == "code" || name.kind == "abbreviation" ||
                      !AllLowerAscii(variant);
@@ -200,7 +201,8 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::Build(
         matcher->refs_.emplace_back();
       }
       auto& refs = matcher->refs_[it->second];
-      Ref ref{static_cast<int>(n), static_cast<uint32_t>(variant.size()), endings};
+      Ref ref{
+          static_cast<int>(n), static_cast<uint32_t>(variant.size()), endings, form, -1, "", false};
       // Two names with one key and one meaning ("a-PVP", "α-PVP", "альфа-ПВП") are one hit; the
       // first name in lexicon order is its evidence.
       auto same = std::find_if(refs.begin(), refs.end(), [&](const Ref& r) {
@@ -211,8 +213,16 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::Build(
       });
       if (same == refs.end()) {
         refs.push_back(ref);
-      } else if (ref.endings == Endings::kSlavic) {
+        continue;
+      }
+      if (ref.endings == Endings::kSlavic)
         same->endings = Endings::kSlavic;  // "Amfetamin" (de) and "amfetamina" (pl): both apply
+      const Name& kept = lexicon.names[static_cast<size_t>(same->name)];
+      if (same->name != ref.name && same->alt_name < 0 && kept.ambiguity != name.ambiguity &&
+          same->form != form) {
+        same->alt_name = ref.name;
+        same->alt_form = form;
+        same->alt_more_ambiguous = name.ambiguity > kept.ambiguity;
       }
     }
   }
@@ -327,10 +337,22 @@ void LexiconMatcher::OnLiteral(const NormalizedText& text, uint32_t literal, uin
     if (!text.BoundaryAt(begin))
       continue;
     std::string_view rest(text.key.data() + end, text.key.size() - end);
+    // Which of two names sharing this literal the hit is (see Ref::alt_name).
+    auto name_of = [&](uint32_t hit_end) {
+      if (ref.alt_name < 0)
+        return ref.name;
+      std::string_view written(text.key.data() + begin, hit_end - begin);
+      if (written == ref.form)
+        return ref.name;
+      if (written == ref.alt_form)
+        return ref.alt_name;
+      return ref.alt_more_ambiguous ? ref.alt_name : ref.name;
+    };
     auto try_endings = [&](auto const& endings) {
       for (std::string_view ending : endings) {
         if (rest.substr(0, ending.size()) == ending && text.BoundaryAt(end + ending.size())) {
-          hits.push_back({ref.name, begin, static_cast<uint32_t>(end + ending.size())});
+          uint32_t hit_end = static_cast<uint32_t>(end + ending.size());
+          hits.push_back({name_of(hit_end), begin, hit_end});
           return;
         }
       }
@@ -338,7 +360,7 @@ void LexiconMatcher::OnLiteral(const NormalizedText& text, uint32_t literal, uin
     switch (ref.endings) {
       case Endings::kNone:
         if (text.BoundaryAt(end))
-          hits.push_back({ref.name, begin, end});
+          hits.push_back({name_of(end), begin, end});
         break;
       case Endings::kPlural:
         try_endings(kPluralEndings);

@@ -73,6 +73,13 @@ class LexiconMatcher {
     int name;
     uint32_t length;
     Endings endings;
+    // Two names of one meaning and one stem but of different ambiguity ("хмурь", low; "хмурый",
+    // high) are one literal: a hit written exactly as one of them is that name, an inflected
+    // form is the more ambiguous one (so "хмурый день" still needs a drug nearby).
+    std::string form;      // the name as written, folded (before the stem was cut)
+    int alt_name = -1;     // the other name, or -1
+    std::string alt_form;  // its form
+    bool alt_more_ambiguous = false;
   };
   LexiconMatcher() = default;
 

@@ -23,7 +23,7 @@ struct Unit {
 };
 
 // Longest first within a shared prefix, so "mg/ml" wins over "mg" and "grams" over "gr".
-constexpr std::array<Unit, 90> kUnits = {{
+constexpr std::array<Unit, 91> kUnits = {{
     {"mg/ml", Quantity::Kind::kConcentration, 1, "mg/ml"},
     {"мг/мл", Quantity::Kind::kConcentration, 1, "mg/ml"},
     {"ug/ml", Quantity::Kind::kConcentration, 0.001, "mg/ml"},
@@ -93,6 +93,7 @@ constexpr std::array<Unit, 90> kUnits = {{
     {"pieces", Quantity::Kind::kCount, 1, "unit"},
     {"piece", Quantity::Kind::kCount, 1, "unit"},
     {"pcs", Quantity::Kind::kCount, 1, "unit"},
+    {"pc", Quantity::Kind::kCount, 1, "unit"},
     {"blotters", Quantity::Kind::kCount, 1, "unit"},
     {"blotter", Quantity::Kind::kCount, 1, "unit"},
     {"capsules", Quantity::Kind::kCount, 1, "unit"},

@@ -43,6 +43,14 @@ TEST(Quantity, CountsMultipliersAndBonuses) {
   EXPECT_DOUBLE_EQ(q.quantities[2].value, 22);
 }
 
+TEST(Quantity, PiecesAbbreviated) {
+  auto q = Parse("Subutex B8 1pc, 10 pcs");
+  ASSERT_EQ(q.quantities.size(), 2u);
+  EXPECT_EQ(q.quantities[0].kind, Quantity::Kind::kCount);
+  EXPECT_DOUBLE_EQ(q.quantities[0].value, 1);
+  EXPECT_DOUBLE_EQ(q.quantities[1].value, 10);
+}
+
 TEST(Quantity, MultiplierAfterTheDose) {
   auto q = Parse("LSD blotters 150ug x10 $95");
   ASSERT_EQ(q.quantities.size(), 1u);
