@@ -29,10 +29,11 @@ struct MiscDeleter {
 
 // Inflection endings, in folded form (y/j already i), tried longest first. Russian, Ukrainian,
 // Belarusian, Kazakh loanword and Polish case endings.
-constexpr std::array<std::string_view, 34> kSlavicEndings = {
-    "iami", "ami", "iah", "ach", "ogo", "omu", "emu", "iam", "owi", "aia", "uiu", "oi",
-    "ei",   "om",  "em",  "ah",  "ov",  "ev",  "ow",  "ia",  "iu",  "ie",  "ii",  "oe",
-    "am",   "a",   "u",   "e",   "i",   "o",   "s",   "it",  "at",  ""};
+constexpr std::array<std::string_view, 41> kSlavicEndings = {
+    "iami", "ami", "imi", "iah", "ach", "ogo", "ego", "omu", "emu", "iam", "iem",
+    "iiu",  "owi", "aia", "uiu", "oi",  "ei",  "om",  "em",  "ah",  "ih",  "im",
+    "ov",   "ev",  "ow",  "ia",  "iu",  "ie",  "ii",  "oe",  "ee",  "am",  "a",
+    "u",    "e",   "i",   "o",   "s",   "it",  "at",  ""};
 constexpr std::array<std::string_view, 3> kPluralEndings = {"es", "s", ""};
 
 bool SlavicLanguage(const std::string& lang) {

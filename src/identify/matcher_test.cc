@@ -63,6 +63,9 @@ TEST_F(MatcherTest, AllowsInflectionEndingsOfTheNamesLanguage) {
   EXPECT_EQ(Found("продам героина"), std::vector<std::string>({"героин"}));
   EXPECT_EQ(Found("шишка"), std::vector<std::string>({"шишки"}));
   EXPECT_EQ(Found("марихуаной"), std::vector<std::string>({"марихуана"}));
+  // Plural oblique cases.
+  EXPECT_EQ(Found("с шишками"), std::vector<std::string>({"шишки"}));
+  EXPECT_EQ(Found("о шишках"), std::vector<std::string>({"шишки"}));
   EXPECT_EQ(Found("cocaines"), std::vector<std::string>({"cocaine"}));
   EXPECT_TRUE(Found("cocainex").empty());
 }
