@@ -313,7 +313,7 @@ std::string GenericFeedbackXPath() {
     prefilter += "contains(., '" + std::string(word) + "')";
   }
   prefilter += "]";
-  return "(//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::div or "
+  return "(/descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::div or "
          "self::span][not(*)]" +
          prefilter +
          "[string-length(normalize-space(.)) < 40]"

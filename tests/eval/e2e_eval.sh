@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 # for exactly the fields its profile lost (the generic extractor kept the field scores above).
 grep -E '^records +[1-9][0-9]* listings \([1-9][0-9]* also on a mirror\)' "$work/demo.log" >/dev/null ||
   { echo "e2e: no listing records in the store"; exit 1; }
-grep -F 'nexus/1.ships_from nexus/1.ships_to nexus/1.vendor' "$work/demo.log" >/dev/null ||
+grep -F 'nexus/2.ships_from nexus/2.ships_to nexus/2.vendor' "$work/demo.log" >/dev/null ||
   { echo "e2e: the layout change of the card market raised no drift alerts"; exit 1; }
 # The archive the demo wrote verifies.
 "$bin" warc verify "$work/archive" >/dev/null
