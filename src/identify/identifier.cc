@@ -689,6 +689,10 @@ void IdentifierSession::Categorize(Identification& out) {
   std::array<bool, kCategories> decisive{};
   // A category named by at least one word that is not an everyday one.
   std::array<bool, kCategories> firm{};
+  // A category named by a maker's name (`kind: brand`: "Rolex", "Louis Vuitton"), and one named
+  // by other words too.
+  std::array<bool, kCategories> branded{};
+  std::array<bool, kCategories> unbranded{};
   // Words that count only where a title opens (`position: start`: "Get back ...", "Cashing out
   // ...", "Заработай ..."); elsewhere, or in a page, they are everyday words and are dropped.
   bool ranked = false;
@@ -707,6 +711,7 @@ void IdentifierSession::Categorize(Identification& out) {
     }
     if (counts(finding))
       score[static_cast<size_t>(name.category_index)] += name.weight * finding.confidence;
+    (name.kind == "brand" ? branded : unbranded)[static_cast<size_t>(name.category_index)] = true;
     if (name.weight >= 3 && name.ambiguity != Ambiguity::kHigh)
       decisive[static_cast<size_t>(name.category_index)] = true;
     if (name.ambiguity != Ambiguity::kHigh)
@@ -873,6 +878,12 @@ void IdentifierSession::Categorize(Identification& out) {
       // page with a price list by weight: a shop page of a drug (named or not).
       decided = kDrugs;
       by_amount = drugs == 0;
+    } else if (title && decided != kDrugs && decided != kOther && branded[decided] &&
+               !unbranded[decided] && drug_amount && sold_amount != nullptr) {
+      // Only a maker's name beside a weight or a count ("Balenciaga 220mg", "Ролексы 10 шт"):
+      // a pill press brand, not the maker's goods.
+      decided = kDrugs;
+      by_amount = drugs == 0;
     } else if (best_score < 1.0) {
       decided = kOther;
       // A short title that sells nothing by amount or price and says only a weak word for
@@ -900,6 +911,13 @@ void IdentifierSession::Categorize(Identification& out) {
         decided = kDrugs;
         by_amount = true;
       }
+      // A maker's name in a title that names no drug and sells nothing by weight or piece
+      // ("Louis Vuitton Neverfull", "Omega Seamaster"): on a market that is the maker's goods
+      // (a copy), even at half weight; beside an amount the same names are pill brands.
+      size_t maker = strongest_but(kDrugs);
+      if (title && decided == kOther && drugs == 0 && !drug_amount && branded[maker] &&
+          score[maker] > score[kOther])
+        decided = maker;
     }
   }
   out.category = kCategoryIds[decided];

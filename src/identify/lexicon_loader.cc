@@ -349,7 +349,18 @@ class Loader {
         Error(file, entry["position"], "`position` must be start or any, not `" + position + "`");
         continue;
       }
-      name.kind = position == "start" ? "opener" : "category";
+      // `kind: brand`: a maker's name ("Rolex", "Louis Vuitton") that says what a title sells only
+      // when nothing else does; no other kind is given to a category term.
+      std::string kind = Text(file, entry, "kind", false);
+      if (!kind.empty() && kind != "brand") {
+        Error(file, entry["kind"], "`kind` of a category term must be brand, not `" + kind + "`");
+        continue;
+      }
+      if (kind == "brand" && position == "start") {
+        Error(file, entry, "a brand cannot have `position: start`");
+        continue;
+      }
+      name.kind = position == "start" ? "opener" : kind == "brand" ? "brand" : "category";
       name.target = Name::Target::kCategory;
       name.category = category;
       name.category_index = static_cast<int>(

@@ -24,7 +24,7 @@ status=0
 # Listing categories from the lexicon rules (drugs, fraud, guides, other...) on Agora's own tree.
 "$bin" eval classify --rules --labels "$dev/agora-2014q1-titles-dev.csv" --text-column title \
   --label-column cat,subcat --map "$root/data/eval/agora-categories.yaml" \
-  --min-macro-f1 0.63 || status=1
+  --min-macro-f1 0.64 || status=1
 # Our own invented English and Russian titles, about 15 per category (data/eval/categories-own.csv,
 # the vocabulary was tuned on its misses) and 10 per category written after that tuning as a
 # check on generality (categories-own-holdout.csv). Both live in the repository.
@@ -34,7 +34,13 @@ status=0
   --text-column title --label-column category --min-macro-f1 0.96 || status=1
 # A third set, about 10 per category, half Russian, written before round 3 of the rules with hard
 # kinds on purpose (titles without cue words, calibres, slang, dead-drop lines) and not tuned on:
-# 0.781 before round 3, 0.848 after.
+# 0.781 before round 3, 0.848 after, 0.927 after round 4.
 "$bin" eval classify --rules --labels "$root/data/eval/categories-own-holdout2.csv" \
-  --text-column title --label-column category --min-macro-f1 0.83 || status=1
+  --text-column title --label-column category --min-macro-f1 0.92 || status=1
+# A fourth set, about 13 per category, half Russian (some uk/kk/pl/de), written before round 4 of
+# the rules over the kinds it added (copy words, visas and tax numbers, services without the word,
+# hacking slang, bullion, weapon models, dab and test kits) and not tuned on: 0.876 before, 0.967
+# after.
+"$bin" eval classify --rules --labels "$root/data/eval/categories-own-holdout3.csv" \
+  --text-column title --label-column category --min-macro-f1 0.95 || status=1
 exit $status
