@@ -354,10 +354,13 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
       }
       return doc;
     };
+    std::vector<int64_t> roots;
+    for (const auto& post : posts_with_ad)
+      roots.push_back(cluster(post.first));
     for (size_t i = 0; i < posts_with_ad.size(); ++i) {
       for (size_t j = i + 1; j < posts_with_ad.size(); ++j) {
         bool same_ad = posts_with_ad[i].second == posts_with_ad[j].second;
-        bool linked = cluster(posts_with_ad[i].first) == cluster(posts_with_ad[j].first);
+        bool linked = roots[i] == roots[j];
         if (same_ad && linked)
           ++pairs.tp;
         else if (same_ad)
@@ -409,7 +412,7 @@ int RunEvalE2e(const GlobalOptions& options, const E2eArgs& args) {
       gates.emplace_back("page type macro", page_macro / std::max(page_type_count, 1));
     if (!per_field.empty())
       gates.emplace_back("fields", fields_total.F1());
-    if (pairs.tp + pairs.fn > 0 && !copy_of.empty())
+    if (typed > 0 && pairs.tp + pairs.fn > 0)
       gates.emplace_back("near-duplicate pairs", pairs.F1());
     bool failed = false;
     for (const auto& [name, f1] : gates) {

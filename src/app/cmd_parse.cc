@@ -72,18 +72,32 @@ void AppendFieldJson(const parse::Field& f, JsonWriter& w) {
 }
 
 // The distinct places a text names, first mention first (at most 50): place index, matched text.
-std::vector<std::pair<size_t, std::string_view>> DistinctPlaces(
-    const std::vector<parse::PlaceMention>& mentions, std::string_view text) {
+std::vector<std::pair<size_t, std::string_view>> DistinctPlaces(const parse::Gazetteer& places,
+                                                                const PageParse& page) {
   std::vector<std::pair<size_t, std::string_view>> out;
-  for (const parse::PlaceMention& m : mentions) {
+  std::string_view text = page.text;
+  for (const parse::PlaceMention& m : page.places) {
     if (out.size() >= 50)
       break;
-    if (m.end > text.size() || m.begin >= m.end)
+    if (m.end > text.size() || m.begin >= m.end || !places.Reportable(m))
       continue;
     if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.first == m.place; }))
       out.emplace_back(m.place, text.substr(m.begin, m.end - m.begin));
   }
   return out;
+}
+
+// One place as `dragnet parse` prints it and the store keeps it (finding detail).
+void AppendPlaceJson(const parse::Place& place, std::string_view matched, JsonWriter& w) {
+  w.BeginObject();
+  w.Field("id", place.id);
+  w.Field("kind", place.kind);
+  w.Field("country", place.country);
+  if (!place.in.empty())
+    w.Field("in", place.in);
+  if (!matched.empty())
+    w.Field("matched", matched);
+  w.EndObject();
 }
 
 void AppendParseJson(const std::string& id, const PageParse& p, const parse::Gazetteer& places,
@@ -154,15 +168,8 @@ void AppendParseJson(const std::string& id, const PageParse& p, const parse::Gaz
   }
   w.Key("places");
   w.BeginArray();
-  for (const auto& [index, matched] : DistinctPlaces(p.places, p.text)) {
-    const parse::Place& place = places.places()[index];
-    w.BeginObject();
-    w.Field("id", place.id);
-    w.Field("kind", place.kind);
-    w.Field("country", place.country);
-    w.Field("matched", matched);
-    w.EndObject();
-  }
+  for (const auto& [index, matched] : DistinctPlaces(places, p))
+    AppendPlaceJson(places.places()[index], matched, w);
   w.EndArray();
   w.Field("simhash", Hex64(p.simhash));
   w.Field("language", p.language.language);
@@ -421,19 +428,16 @@ int RunParseStore(const GlobalOptions& global, const ParseArgs& args, const Pars
           script.value = share.share;
           analysis.findings.push_back(std::move(script));
         }
-        for (const auto& [place_index, matched] : DistinctPlaces(parsed.places, parsed.text)) {
+        for (const auto& [place_index, matched] : DistinctPlaces(tools.parser.places(), parsed)) {
           const parse::Place& place = tools.parser.places().places()[place_index];
           store::Finding found = MakeParseFinding("place", place.id);
           found.matched = std::string(matched);
           JsonWriter w(found.detail);
-          w.BeginObject();
-          w.Field("kind", place.kind);
-          w.Field("country", place.country);
-          if (!place.in.empty())
-            w.Field("in", place.in);
-          w.EndObject();
+          AppendPlaceJson(place, "", w);
           analysis.findings.push_back(std::move(found));
         }
+        // The text was needed for the places only; the page waits for its commit without it.
+        parsed.text = std::string();
         int64_t duplicate_of = 0;
         if (text && parsed.simhash != 0) {
           analysis.findings.push_back(MakeParseFinding("simhash", Hex64(parsed.simhash)));

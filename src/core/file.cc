@@ -75,12 +75,21 @@ Result<std::vector<std::pair<std::string, std::string>>> ReadDirectoryFiles(
     const std::filesystem::path& dir, std::string_view extension) {
   std::vector<std::pair<std::string, std::string>> files;
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
+  if (!std::filesystem::is_directory(dir, ec)) {
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      return IoError("cannot open " + dir.string() + ": " + ec.message());
     return files;
+  }
   std::vector<std::filesystem::path> paths;
   for (auto it = std::filesystem::directory_iterator(dir, ec);
        !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    if (it->path().extension() == extension && it->is_regular_file(ec))
+    if (it->path().extension() != extension)
+      continue;
+    std::error_code entry_ec;
+    bool regular = it->is_regular_file(entry_ec);
+    if (entry_ec)  // a dangling link, a file gone since the listing
+      return IoError("cannot read " + it->path().string() + ": " + entry_ec.message());
+    if (regular)
       paths.push_back(it->path());
   }
   if (ec)

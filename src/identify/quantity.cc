@@ -337,6 +337,9 @@ const Unit* MatchUnit(std::string_view text, size_t at, size_t* length) {
   auto it = tables.units.find(word);
   if (it == tables.units.end())
     return nullptr;
+  // "1pc" is a piece; "10 PC", "2 PC games" are computers.
+  if (it->second->text == "pc" && at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\t'))
+    return nullptr;
   *length = n;
   return it->second;
 }

@@ -44,7 +44,7 @@ TEST(Quantity, CountsMultipliersAndBonuses) {
 }
 
 TEST(Quantity, PiecesAbbreviated) {
-  auto q = Parse("Subutex B8 1pc, 10 pcs");
+  auto q = Parse("Subutex B8 1pc, 10 pcs, Windows 10 PC");
   ASSERT_EQ(q.quantities.size(), 2u);
   EXPECT_EQ(q.quantities[0].kind, Quantity::Kind::kCount);
   EXPECT_DOUBLE_EQ(q.quantities[0].value, 1);

@@ -37,6 +37,10 @@ Result<std::map<std::string, std::vector<std::string>>> ParseStashTypes(const st
         std::string value = word.IsScalar() ? word.Scalar() : "";
         if (value.empty() || value.size() > 100)
           return InvalidArgument(at(word) + "a word must be a string of 1 to 100 bytes");
+        const std::vector<SimHashWord> tokens = SimHashWords(value);
+        if (std::none_of(tokens.begin(), tokens.end(),
+                         [](const SimHashWord& w) { return w.folded != "#"; }))
+          return InvalidArgument(at(word) + "`" + value + "` has no letters");
         if (std::find(words.begin(), words.end(), value) != words.end())
           return InvalidArgument(at(word) + "`" + value + "` listed twice for " + id);
         words.push_back(std::move(value));
@@ -54,18 +58,31 @@ Result<AdSlots> AdSlots::Load(const std::filesystem::path& places_dir,
   DRAGNET_ASSIGN_OR_RETURN(slots.places_, LoadGazetteer(places_dir));
   DRAGNET_ASSIGN_OR_RETURN(std::string text, ReadFile(stash_types_file));
   DRAGNET_ASSIGN_OR_RETURN(slots.stash_types_, ParseStashTypes(stash_types_file.string(), text));
-  slots.words_ = slots.places_.words();
   for (const auto& [id, words] : slots.stash_types_) {
     slots.stash_ids_.push_back(id);
-    for (const std::string& phrase : words) {
+    for (const std::string& phrase : words)
       slots.stash_index_.Add(phrase, slots.stash_ids_.size() - 1);
-      for (SimHashWord& w : SimHashWords(phrase)) {
-        if (w.folded != "#")
-          slots.words_.insert(std::move(w.folded));
-      }
-    }
   }
   slots.digest_ = Sha256Hex(slots.places_.digest() + '\0' + text).substr(0, 16);
+  return slots;
+}
+
+std::vector<bool> AdSlots::Slots(const std::vector<SimHashWord>& words,
+                                 const std::vector<PlaceMention>& places) const {
+  std::vector<bool> slots(words.size(), false);
+  // Both lists of spans are in text order, as the words are.
+  auto mark = [&](size_t begin, size_t end, size_t& from) {
+    while (from < words.size() && words[from].end <= begin)
+      ++from;
+    for (size_t i = from; i < words.size() && words[i].begin < end; ++i)
+      slots[i] = true;
+  };
+  size_t from = 0;
+  for (const PlaceMention& m : places)
+    mark(m.begin, m.end, from);
+  from = 0;
+  for (const PhraseIndex::Match& m : FindStashTypes(words))
+    mark(m.begin, m.end, from);
   return slots;
 }
 
@@ -90,13 +107,17 @@ void FillDeadDropFields(const AdSlots& slots, std::string_view text,
   }
   std::string city;
   std::string districts;
+  std::vector<size_t> seen;  // districts already named
   for (const PlaceMention& m : places) {
+    if (!slots.places().Reportable(m))
+      continue;
     const std::string& kind = slots.places().places()[m.place].kind;
     std::string name = written(m.begin, m.end);
     if (kind == "city" && city.empty()) {
       city = std::move(name);
     } else if (kind == "district" && !name.empty() && districts.size() < kMaxFieldValueBytes / 2 &&
-               districts.find(name) == std::string::npos) {
+               std::find(seen.begin(), seen.end(), m.place) == seen.end()) {
+      seen.push_back(m.place);
       districts += (districts.empty() ? "" : ", ") + name;
     }
   }

@@ -27,8 +27,10 @@ class AdSlots {
   const std::map<std::string, std::vector<std::string>>& stash_types() const {
     return stash_types_;
   }
-  // Every word of every place name and stash type, folded as SimHash folds them.
-  const WordSet& words() const { return words_; }
+  // One flag per word of a text (its SimHashWords): the words of the places it names (`places`,
+  // from places().Find) and of the stash types it names, for SimHash(words, slots).
+  std::vector<bool> Slots(const std::vector<SimHashWord>& words,
+                          const std::vector<PlaceMention>& places) const;
   // A digest of every file read, for the parse analyzer's key.
   const std::string& digest() const { return digest_; }
 
@@ -43,7 +45,6 @@ class AdSlots {
   std::map<std::string, std::vector<std::string>> stash_types_;
   std::vector<std::string> stash_ids_;
   PhraseIndex stash_index_;
-  WordSet words_;
   std::string digest_;
 };
 

@@ -137,7 +137,7 @@ void ForEachToken(std::string_view utf8_text, OnToken on_token) {
 // Tokens in, features hashed and voted; keeps the last kShingle tokens.
 class Voter {
  public:
-  explicit Voter(const WordSet* places) : places_(places) {
+  Voter() {
     for (std::string& token : window_)
       token.reserve(kMaxTokenBytes * 4);
     feature_.reserve(kMaxTokenBytes * 16);
@@ -153,17 +153,11 @@ class Voter {
     }
   }
 
-  // One token already folded (FoldToken), or "#".
+  // One token already folded (FoldToken), "#" for a number or "@" for a slot word.
   void Folded(std::string_view folded) {
-    if (folded == "#" && tokens_ > 0 && Last() == "#")
-      return;  // "2 900", "0,5": one number
-    // Every place name is one word, "@", and so are names that follow each other ("Москва
-    // Арбат"): the same ad posted for another city or district votes the same features.
-    if (places_ != nullptr && folded != "#" && places_->contains(folded)) {
-      if (tokens_ > 0 && Last() == "@")
-        return;
-      folded = "@";
-    }
+    // "2 900", "0,5": one number; "Москва, Арбат": one place.
+    if ((folded == "#" || folded == "@") && tokens_ > 0 && Last() == folded)
+      return;
     window_[tokens_ % kShingle].assign(folded);
     ++tokens_;
     if (tokens_ >= kShingle) {
@@ -215,7 +209,6 @@ class Voter {
     packed_ = {};
   }
 
-  const WordSet* places_;
   std::string folded_;
   std::array<std::string, kShingle> window_;
   std::string feature_;
@@ -225,13 +218,17 @@ class Voter {
   std::array<uint64_t, 64> ones_{};
 };
 
-}  // namespace
-
-uint64_t SimHash(std::string_view utf8_text, const WordSet* places) {
+void InitSodium() {
   static const bool sodium_ready = sodium_init() >= 0;  // SipHash needs no state; the rule does
   (void)sodium_ready;
+}
+
+}  // namespace
+
+uint64_t SimHash(std::string_view utf8_text) {
+  InitSodium();
   try {
-    Voter voter(places);
+    Voter voter;
     ForEachToken(utf8_text, [&](bool number, size_t, size_t, std::string_view letters) {
       voter.Token(number ? std::string_view("#") : letters);
     });
@@ -241,21 +238,23 @@ uint64_t SimHash(std::string_view utf8_text, const WordSet* places) {
   }
 }
 
-uint64_t SimHash(const std::vector<SimHashWord>& words, const WordSet* places) {
-  static const bool sodium_ready = sodium_init() >= 0;
-  (void)sodium_ready;
+uint64_t SimHash(const std::vector<SimHashWord>& words, const std::vector<bool>* slots) {
+  InitSodium();
   try {
-    Voter voter(places);
-    for (const SimHashWord& word : words)
-      voter.Folded(word.folded);
+    Voter voter;
+    for (size_t i = 0; i < words.size(); ++i) {
+      bool slot = slots != nullptr && i < slots->size() && (*slots)[i];
+      voter.Folded(slot ? std::string_view("@") : std::string_view(words[i].folded));
+    }
     return voter.Finish();
   } catch (const std::bad_alloc&) {
-    return 0;
+    return 0;  // as above
   }
 }
 
 std::vector<SimHashWord> SimHashWords(std::string_view utf8_text) {
   std::vector<SimHashWord> words;
+  words.reserve(utf8_text.size() / 6);
   ForEachToken(utf8_text, [&](bool number, size_t begin, size_t end, std::string_view letters) {
     SimHashWord& word = words.emplace_back();
     word.begin = begin;

@@ -16,12 +16,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace dragnet::parse {
@@ -30,13 +28,6 @@ namespace dragnet::parse {
 // fingerprints are comparable across runs and machines; changing it invalidates stored ones.
 inline constexpr unsigned char kSimHashKey[16] = {'d', 'r', 'a', 'g', 'n', 'e', 't', '-',
                                                   's', 'i', 'm', 'h', 'a', 's', 'h', '1'};
-
-// Folded words (see SimHashWords), looked up by string_view without a copy.
-struct WordHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view word) const { return std::hash<std::string_view>{}(word); }
-};
-using WordSet = std::unordered_set<std::string, WordHash, std::equal_to<>>;
 
 // The 64-bit SimHash of a UTF-8 text. Normalisation (ICU): NFKC_Casefold (full case folding, plus
 // fullwidth and composed/decomposed forms unified); tokens are maximal runs of letters
@@ -49,11 +40,7 @@ using WordSet = std::unordered_set<std::string, WordHash, std::equal_to<>>;
 // (SipHash-2-4) under kSimHashKey, little-endian, and votes with weight 1 on every bit; a bit is
 // set when its vote is positive. A text without tokens (empty, only emoji) hashes to 0.
 // Linear time, constant memory; never throws. Thread-safe.
-//
-// With `places` (Gazetteer::words(), places.h), every token whose folded form is in the set is the
-// token "@", and consecutive ones are one "@": ads that differ only in the city or district they
-// are posted for get the same fingerprint.
-uint64_t SimHash(std::string_view utf8_text, const WordSet* places = nullptr);
+uint64_t SimHash(std::string_view utf8_text);
 
 // The tokens SimHash reads, each folded as SimHash folds it (numbers are "#"), with its byte
 // offsets [begin, end) in the text (ignorable characters inside a word included).
@@ -64,9 +51,10 @@ struct SimHashWord {
 };
 std::vector<SimHashWord> SimHashWords(std::string_view utf8_text);
 
-// SimHash(text, places) from the text's SimHashWords: one tokenisation for the fingerprint and
-// the gazetteer (places.h).
-uint64_t SimHash(const std::vector<SimHashWord>& words, const WordSet* places);
+// SimHash(text) from the text's SimHashWords. With `slots` (one flag per word), every flagged
+// word is the token "@" and flagged words that follow each other are one "@": the place and the
+// stash type an ad names (ad_slots.h), so copies of one ad for other districts hash alike.
+uint64_t SimHash(const std::vector<SimHashWord>& words, const std::vector<bool>* slots = nullptr);
 
 // Number of differing bits.
 int HammingDistance(uint64_t a, uint64_t b);

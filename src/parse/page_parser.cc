@@ -181,6 +181,9 @@ Result<PageParser> PageParser::Load(const PageParserOptions& options) {
   std::filesystem::path labels_file = DefaultFieldLabelsFile();
   DRAGNET_ASSIGN_OR_RETURN(parser.vocabulary_, LoadPageTypeVocabulary(vocabulary_file));
   DRAGNET_ASSIGN_OR_RETURN(parser.labels_, LoadFieldLabels(labels_file));
+  // The gazetteer ships with Dragnet like the other data: missing, it is a broken installation.
+  if (!std::filesystem::is_directory(DefaultGazetteerDir(), ec))
+    return NotFound("no gazetteer directory " + DefaultGazetteerDir().string());
   DRAGNET_ASSIGN_OR_RETURN(parser.slots_, AdSlots::Load(DefaultGazetteerDir(),
                                                         DefaultParseDataFile("stash_types.yaml")));
   DRAGNET_ASSIGN_OR_RETURN(std::string a, ReadFile(vocabulary_file));
@@ -243,33 +246,34 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
     FillFromHeading(text, out.type.type, out.fields);
     FillFromCountBadges(text.text, out.fields);
   }
-  const std::vector<SimHashWord> words = SimHashWords(text.text);
-  out.places = slots_.places().Find(words);
-  if (out.type.type == "listing" || out.type.type == "messenger_post")
-    FillDeadDropFields(slots_, text.text, words, out.places, out.fields);
   out.feedback = std::move(read.feedback);
+  if (main_text_)
+    out.main_text = ExtractMainContent(html).text;
   // Near-duplicates are judged on the whole text, not the main content (boilerplate.h): on short
   // card listings the main content drops the seller's link and leaves little but the offers, and
   // different listings of one shop then fall within 3 bits (measured on the simulated web).
-  // Place names and stash types are one word to it: the ad a shop posts for every district and
-  // stash type is one ad.
-  out.simhash = SimHash(words, &slots_.words());
-  if (main_text_)
-    out.main_text = ExtractMainContent(html).text;
-  out.language = DetectLanguage(text.text);
   out.text = std::move(text.text);
+  AnalyseText(out.type.type == "listing" || out.type.type == "messenger_post", out);
   return out;
 }
 
 ParsedPage PageParser::ParseMessage(std::string_view text) const {
   ParsedPage out;
-  const std::vector<SimHashWord> words = SimHashWords(text);
-  out.places = slots_.places().Find(words);
-  FillDeadDropFields(slots_, text, words, out.places, out.fields);
-  out.simhash = SimHash(words, &slots_.words());
-  out.language = DetectLanguage(text);
   out.text = std::string(text);
+  AnalyseText(true, out);
   return out;
+}
+
+void PageParser::AnalyseText(bool dead_drop_fields, ParsedPage& out) const {
+  const std::vector<SimHashWord> words = SimHashWords(out.text);
+  out.places = slots_.places().Find(words);
+  if (dead_drop_fields)
+    FillDeadDropFields(slots_, out.text, words, out.places, out.fields);
+  // Place names and stash types are one word to it: the ad a shop posts for every district and
+  // stash type is one ad.
+  const std::vector<bool> slots = slots_.Slots(words, out.places);
+  out.simhash = SimHash(words, &slots);
+  out.language = DetectLanguage(out.text);
 }
 
 }  // namespace dragnet::parse

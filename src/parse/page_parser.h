@@ -66,13 +66,15 @@ class PageParser {
   const std::string& data_digest() const { return data_digest_; }
   const SiteProfiles& profiles() const { return profiles_; }
   const Gazetteer& places() const { return slots_.places(); }
-  // Place and stash type words: one word to near-duplicate detection.
-  const WordSet& slot_words() const { return slots_.words(); }
+  const AdSlots& slots() const { return slots_; }
 
  private:
   PageTypeVocabulary vocabulary_;
   FieldLabels labels_;
   SiteProfiles profiles_;
+  // The places, dead-drop fields (when asked), SimHash and language of out.text.
+  void AnalyseText(bool dead_drop_fields, ParsedPage& out) const;
+
   AdSlots slots_;
   bool main_text_ = false;
   std::string data_digest_;

@@ -64,7 +64,9 @@ TEST(PageParserTest, OnePassGivesWhatSeparatePassesGive) {
     ParsedPage one = parser.Parse(page, "text/html; charset=utf-8", url);
     HtmlText text = ExtractText(page);
     EXPECT_EQ(one.title, text.title);
-    EXPECT_EQ(one.simhash, SimHash(text.text, &parser.slot_words())) << page.substr(0, 200);
+    const std::vector<SimHashWord> words = SimHashWords(text.text);
+    const std::vector<bool> slots = parser.slots().Slots(words, parser.places().Find(words));
+    EXPECT_EQ(one.simhash, SimHash(words, &slots)) << page.substr(0, 200);
     EXPECT_EQ(one.text, text.text);
     PageType type = ClassifyPage(page, text.text, url, *vocabulary);
     EXPECT_EQ(one.type.type, type.type);

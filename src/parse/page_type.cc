@@ -138,6 +138,11 @@ std::vector<std::pair<std::string, std::string>> FindWords(std::string_view fold
                                                            const PageTypeVocabulary& vocabulary) {
   std::vector<std::pair<std::string, std::string>> out;
   const PageWordIndex* index = vocabulary.index.get();
+  size_t total = 0;
+  for (const auto& entry : vocabulary.types)
+    total += entry.second.folded.size();
+  if (index != nullptr && index->words != total)
+    index = nullptr;  // the words changed since the index was built: search them one by one
   std::vector<char> hit(index != nullptr ? index->words : 0, 0);
   struct Scratch {
     hs_scratch_t* scratch = nullptr;

@@ -154,16 +154,8 @@ Result<Gazetteer> ParseGazetteer(const std::vector<std::pair<std::string, std::s
     return InvalidArgument(message);
   }
   for (size_t p = 0; p < out.places_.size(); ++p) {
-    for (const std::string& name : out.places_[p].names) {
-      for (SimHashWord& w : SimHashWords(name)) {
-        if (w.folded != "#")
-          out.words_.insert(std::move(w.folded));
-      }
-      // A district-name is a word for near-duplicates, not a place to report; a name shared by
-      // several places gives the first listed.
-      if (out.places_[p].kind != "district-name")
-        out.names_.Add(name, p);
-    }
+    for (const std::string& name : out.places_[p].names)
+      out.names_.Add(name, p);  // a name shared by several places gives the first listed
   }
   out.digest_ = Sha256Hex(all).substr(0, 16);
   return out;

@@ -57,25 +57,25 @@ class PhraseIndex {
 
 class Gazetteer {
  public:
-  // Every name's words, folded as SimHash folds tokens (near_duplicate.h, SimHashWords).
-  const WordSet& words() const { return words_; }
   const std::vector<Place>& places() const { return places_; }
   // A digest of every file's content, for the parse analyzer's key.
   const std::string& digest() const { return digest_; }
 
   // The places `text` names, left to right, longest name first where names overlap ("Нижний
   // Новгород", not "Новгород"); a name matches whole words only. A name shared by several places
-  // gives the first place listed with it; a name of kind district-name ("Центральный", a
-  // district of many cities) is never reported.
+  // gives the first place listed with it. Names of kind district-name ("Центральный", a district
+  // of many cities) are found too: they say where an ad is, but not which city's district; use
+  // Reportable() before reporting a mention as a place.
   std::vector<PlaceMention> Find(std::string_view text) const;
   // The same over the text's words (near_duplicate.h, SimHashWords).
   std::vector<PlaceMention> Find(const std::vector<SimHashWord>& words) const;
+  // Whether a mention names one place (not a district-name).
+  bool Reportable(const PlaceMention& m) const { return places_[m.place].kind != "district-name"; }
 
  private:
   friend Result<Gazetteer> ParseGazetteer(
       const std::vector<std::pair<std::string, std::string>>& files);
   std::vector<Place> places_;
-  WordSet words_;
   PhraseIndex names_;  // value: the place's index
   std::string digest_;
 };

@@ -66,10 +66,22 @@ TEST(GazetteerTest, FindsWholeNamesLongestFirst) {
   EXPECT_EQ(g.places()[found[2].place].in, "ru-moscow");
 }
 
+// SimHash with the words of the places `g` finds as one slot word.
+uint64_t HashWithPlaces(const Gazetteer& g, const std::string& text) {
+  std::vector<SimHashWord> words = SimHashWords(text);
+  std::vector<bool> slots(words.size(), false);
+  for (const PlaceMention& m : g.Find(words)) {
+    for (size_t i = 0; i < words.size(); ++i)
+      slots[i] = slots[i] || (words[i].begin >= m.begin && words[i].end <= m.end);
+  }
+  return SimHash(words, &slots);
+}
+
 TEST(GazetteerTest, AdsForAnotherDistrictHashAlike) {
   Gazetteer g = Load({{"ru.yaml", kRussia}});
   std::string ad =
-      "🔥 Мефедрон крис VHQ 🔥 Москва, район {} ✅ 1г - 3500₽ 2г - 6500₽ ✅ Магнит, "
+      "🔥 Мефедрон крис VHQ 🔥 Москва, район {} ✅ 1г - 3500₽ 2г - 6500₽ ✅ "
+      "Магнит, "
       "прикоп "
       "✅ "
       "Оператор на связи 24/7, пишите в бот, отзывы в чате, скидки постоянным";
@@ -78,15 +90,17 @@ TEST(GazetteerTest, AdsForAnotherDistrictHashAlike) {
     text.replace(text.find("{}"), 2, district);
     return text;
   };
-  uint64_t arbat = SimHash(with("Арбат"), &g.words());
-  uint64_t butovo = SimHash(with("Южное Бутово"), &g.words());
-  uint64_t maryino = SimHash(with("Марьино"), &g.words());
+  uint64_t arbat = HashWithPlaces(g, with("Арбат"));
+  uint64_t butovo = HashWithPlaces(g, with("Южное Бутово"));
+  uint64_t maryino = HashWithPlaces(g, with("Марьино"));
   EXPECT_EQ(arbat, butovo);
   EXPECT_EQ(arbat, maryino);
   // Without the gazetteer the district is a word like any other.
   EXPECT_NE(SimHash(with("Арбат")), SimHash(with("Южное Бутово")));
   // Not a place: another product is another ad.
-  EXPECT_NE(arbat, SimHash(with("Арбат").replace(0, 23, "🔥 Гашиш 🔥"), &g.words()));
+  std::string hash_ad = with("Арбат");
+  hash_ad.replace(hash_ad.find("Мефедрон крис"), std::string("Мефедрон крис").size(), "Гашиш");
+  EXPECT_NE(arbat, HashWithPlaces(g, hash_ad));
 }
 
 TEST(GazetteerTest, SharedNamesGiveTheFirstPlace) {
@@ -158,8 +172,8 @@ TEST(GazetteerTest, ShippedGazetteerLoads) {
   EXPECT_EQ(ids.front(), "ru-moscow");
   EXPECT_EQ(g.places()[g.Find("Марьино").front().place].in.substr(0, 9), "ru-moscow");
   // A district name of many cities is a place word for near-duplicates, never a place.
-  EXPECT_TRUE(g.Find("Центральный").empty());
-  EXPECT_TRUE(g.words().contains("центральный"));
+  ASSERT_EQ(g.Find("Центральный").size(), 1u);
+  EXPECT_FALSE(g.Reportable(g.Find("Центральный").front()));
 }
 
 std::string FieldOf(const ExtractedFields& fields, std::string_view id) {
@@ -178,7 +192,8 @@ TEST(AdSlotsTest, DeadDropFieldsFromAnAdsText) {
     return fields;
   };
   ExtractedFields ad = fill(
-      "🔥 Меф крис 1г — 3 300₽\n📍 Москва, Марьино и Люблино\nКлады: "
+      "🔥 Меф крис 1г — 3 300₽\n📍 Москва, Марьино и "
+      "Люблино\nКлады: "
       "магнит");
   EXPECT_EQ(FieldOf(ad, "city"), "Москва");
   EXPECT_EQ(FieldOf(ad, "district"), "Марьино, Люблино");
@@ -189,8 +204,11 @@ TEST(AdSlotsTest, DeadDropFieldsFromAnAdsText) {
   EXPECT_EQ(FieldOf(fill("Алматы. Клады: прикоп. Доставка в Астану", labelled), "city"), "Алматы");
   // A city in a text that is no dead-drop ad gives nothing.
   EXPECT_TRUE(fill("Ships from Berlin to all of Europe, tracked").fields.empty());
-  // Stash types are one word to near-duplicate detection, like places.
-  EXPECT_TRUE(slots->words().contains("прикоп"));
+  // Stash types and places are slot words for near-duplicate detection; words that are only
+  // part of a name ("на" of "Ростов-на-Дону", "на магните") are not, on their own.
+  std::vector<SimHashWord> words = SimHashWords("клады прикоп на районе, Москва");
+  std::vector<bool> marked = slots->Slots(words, slots->places().Find(words));
+  EXPECT_EQ(marked, (std::vector<bool>{false, true, false, false, true}));
 }
 
 TEST(AdSlotsTest, StashTypeErrorsNameFileAndLine) {

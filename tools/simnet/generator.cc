@@ -1194,7 +1194,9 @@ class Builder {
         std::string head = EmojiFor(p->substance) + " " + offer + "\n📍 " + city.name + ", " +
                            district + "\nКлады: " + stash + "\nЗаказ: ";
         truth.fields = {{"city", city.name}, {"district", district}, {"stash_type", stash}};
-        truth.ad = offer;
+        // The offer without its price: the rouble price follows the day's rate, and a reposted ad
+        // with a new price is the same ad.
+        truth.ad = name + " " + Amount(p->tiers[0], true) + UnitWord(p->unit, "ru");
         ordered_json entities = ordered_json::array();
         entities.push_back({{"type", "plain"}, {"text", head}});
         entities.push_back({{"type", "mention"}, {"text", "@" + bot}});
