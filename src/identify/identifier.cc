@@ -878,6 +878,10 @@ void IdentifierSession::Categorize(Identification& out) {
       // page with a price list by weight: a shop page of a drug (named or not).
       decided = kDrugs;
       by_amount = drugs == 0;
+    } else if (!title && decided != kDrugs && decided != kOther && !firm[decided]) {
+      // A page (not a title) with only everyday words of a category, however often ("PayPal",
+      // "refund" on every shop's payment and returns text), sells nothing of it.
+      decided = kOther;
     } else if (title && decided != kDrugs && decided != kOther && branded[decided] &&
                !unbranded[decided] && drug_amount && sold_amount != nullptr) {
       // Only a maker's name beside a weight or a count ("Balenciaga 220mg", "Ролексы 10 шт"):
