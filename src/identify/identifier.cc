@@ -168,18 +168,26 @@ constexpr NpsShape kNpsShapes[] = {
      }},
 };
 
-// "Learn Python in 7 days", "за 30 дней", "in 10 minutes a day": the promise of a course or a
-// book, a weak cue for guides (normalised key: folded case, y to i).
-bool PromisesTimeSpan(std::string_view key) {
-  std::vector<std::string_view> words;
+// The words of a normalised key, as [begin, end) index pairs.
+std::vector<std::pair<size_t, size_t>> KeyWords(std::string_view key) {
+  std::vector<std::pair<size_t, size_t>> words;
   for (size_t at = 0; at < key.size();) {
     size_t space = key.find(' ', at);
     if (space == std::string_view::npos)
       space = key.size();
     if (space > at)
-      words.push_back(key.substr(at, space - at));
+      words.emplace_back(at, space);
     at = space + 1;
   }
+  return words;
+}
+
+// "Learn Python in 7 days", "за 30 дней", "in 10 minutes a day": the promise of a course or a
+// book, a weak cue for guides (normalised key: folded case, y to i).
+bool PromisesTimeSpan(std::string_view key) {
+  std::vector<std::string_view> words;
+  for (const auto& [begin, end] : KeyWords(key))
+    words.push_back(key.substr(begin, end - begin));
   for (size_t i = 0; i + 2 < words.size(); ++i) {
     if (words[i] != "in" && words[i] != "za")
       continue;
@@ -211,20 +219,6 @@ bool NamesDataSize(std::string_view key) {
       return true;
   }
   return false;
-}
-
-// The words of a normalised key, as [begin, end) index pairs.
-std::vector<std::pair<size_t, size_t>> KeyWords(std::string_view key) {
-  std::vector<std::pair<size_t, size_t>> words;
-  for (size_t at = 0; at < key.size();) {
-    size_t space = key.find(' ', at);
-    if (space == std::string_view::npos)
-      space = key.size();
-    if (space > at)
-      words.emplace_back(at, space);
-    at = space + 1;
-  }
-  return words;
 }
 
 bool AllDigits(std::string_view s) {
