@@ -148,6 +148,37 @@ void BM_ParseCorpus(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseCorpus)->Iterations(1);
 
+// The real market pages of ../shared/data/dev/market-pages (15 to 42 KiB each, as saved from
+// two markets), when that directory is there: page length as crawled, not as simulated.
+void BM_ParseRealPages(benchmark::State& state) {
+  const Corpus& c = TheCorpus();
+  const char* env = std::getenv("DRAGNET_SHARED_DATA");
+  fs::path dir = fs::path(env != nullptr && *env != '\0' ? env : "../shared/data") / "dev" /
+                 "market-pages" / "html";
+  std::vector<std::string> pages;
+  size_t bytes = 0;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
+    if (!e.is_regular_file())
+      continue;
+    if (auto html = ReadFile(e.path()); html) {
+      bytes += html->size();
+      pages.push_back(std::move(*html));
+    }
+  }
+  if (pages.empty()) {
+    state.SkipWithError("no pages in ../shared/data/dev/market-pages/html (DRAGNET_SHARED_DATA)");
+    return;
+  }
+  size_t i = 0;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(c.parser->Parse(pages[i++ % pages.size()], "text/html", ""));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes / pages.size()));
+  state.counters["pages"] = static_cast<double>(pages.size());
+}
+BENCHMARK(BM_ParseRealPages);
+
 // The baseline: libxml2 builds the page's tree and frees it, nothing more.
 void BM_Libxml2Tree(benchmark::State& state) {
   const Corpus& c = TheCorpus();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <cstring>
 #include <mutex>
 #include <set>
 
@@ -302,10 +303,76 @@ constexpr std::string_view kFeedbackWords[] = {
     "eedback",  "EEDBACK",  "eviews", "EVIEWS",    "тзыв", "ТЗЫВ", "ідгук", "ІДГУК",
     "ewertung", "EWERTUNG", "pinie",  "oordeling", "Avis", "AVIS", "Pikir"};
 
-// The generic feedback list: entries of the first list or table after a heading that names
-// feedback. Candidates are leaf elements whose raw text holds one of kFeedbackWords (cheap: no
-// string functions) before the exact test (normalize-space and translate for every word, costly
-// on every div and span of a page: that was four fifths of the XPath time of a page).
+// The entries of a feedback list found by FindGenericFeedbackList.
+constexpr const char* kFeedbackEntriesXPath =
+    "descendant-or-self::*[self::li or self::tr[td]][not(ancestor::li)]";
+
+// XPath's normalize-space(): runs of XML white space as one space, none at either end.
+std::string NormalizeSpace(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space)
+      out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+size_t CodePoints(std::string_view utf8) {
+  return static_cast<size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// The exact test of a candidate's string value (see GenericFeedbackListXPath).
+bool NamesFeedback(std::string_view raw) {
+  if (!MayHaveFeedbackList(raw))
+    return false;
+  std::string normal = NormalizeSpace(raw);
+  if (CodePoints(normal) >= 40)
+    return false;
+  std::string lower = normal;
+  for (char& c : lower)
+    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  if (lower.find("feedback") != std::string::npos || lower.find("reviews") != std::string::npos)
+    return true;
+  static constexpr std::string_view kExact[] = {"Отзывы",        "отзывы",      "Відгуки",
+                                                "відгуки",       "Bewertungen", "Opinie",
+                                                "Beoordelingen", "Avis",        "Pikirler"};
+  return std::any_of(std::begin(kExact), std::end(kExact),
+                     [&](std::string_view w) { return normal.find(w) != std::string::npos; });
+}
+
+bool IsElement(const xmlNode* node, std::initializer_list<const char*> names) {
+  if (node->type != XML_ELEMENT_NODE || node->name == nullptr)
+    return false;
+  const char* name = reinterpret_cast<const char*>(node->name);
+  return std::any_of(names.begin(), names.end(),
+                     [&](const char* n) { return std::strcmp(name, n) == 0; });
+}
+
+// The candidate heading's string value when it is a leaf element (no element children): its
+// text and CDATA children, as XPath's string value.
+bool LeafText(const xmlNode* node, std::string& out) {
+  out.clear();
+  for (const xmlNode* c = node->children; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE)
+      return false;
+    if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content != nullptr)
+      out += reinterpret_cast<const char*>(c->content);
+  }
+  return true;
+}
+
+// The generic feedback list as one XPath expression: the specification FindGenericFeedbackList
+// follows. Candidates are leaf elements whose raw text holds one of kFeedbackWords (cheap: no
+// string functions) before the exact test (normalize-space and translate for every word).
 std::string GenericFeedbackXPath() {
   std::string prefilter;
   for (std::string_view word : kFeedbackWords) {
@@ -325,8 +392,7 @@ std::string GenericFeedbackXPath() {
          "contains(normalize-space(.), 'Bewertungen') or contains(normalize-space(.), 'Opinie') "
          "or contains(normalize-space(.), 'Beoordelingen') or contains(normalize-space(.), "
          "'Avis') or contains(normalize-space(.), 'Pikirler')]"
-         "/following-sibling::*[self::ul or self::ol or self::table][1])[1]"
-         "/descendant-or-self::*[self::li or self::tr[td]][not(ancestor::li)]";
+         "/following-sibling::*[self::ul or self::ol or self::table][1])[1]";
 }
 
 // "4.5/5", "5 / 5", "10/10" in an entry; "" when none.
@@ -355,6 +421,40 @@ std::string RatingOf(std::string_view text) {
 }
 
 }  // namespace
+
+std::string GenericFeedbackListXPath() {
+  return GenericFeedbackXPath();
+}
+
+xmlNode* FindGenericFeedbackList(xmlDoc* doc) {
+  if (doc == nullptr)
+    return nullptr;
+  xmlNode* best = nullptr;
+  std::string text;
+  // Document order without recursion: hostile pages nest deeply.
+  for (xmlNode* node = doc->children; node != nullptr;) {
+    if (IsElement(node, {"h1", "h2", "h3", "h4", "h5", "div", "span"}) && LeafText(node, text) &&
+        NamesFeedback(text)) {
+      xmlNode* list = node->next;
+      while (list != nullptr && !IsElement(list, {"ul", "ol", "table"}))
+        list = list->next;
+      if (list != nullptr && (best == nullptr || xmlXPathCmpNodes(list, best) == 1))
+        best = list;
+    }
+    if (node->children != nullptr && node->type == XML_ELEMENT_NODE) {
+      node = node->children;
+      continue;
+    }
+    while (node != nullptr && node->next == nullptr) {
+      node = node->parent;
+      if (node == reinterpret_cast<xmlNode*>(doc))
+        node = nullptr;
+    }
+    if (node != nullptr)
+      node = node->next;
+  }
+  return best;
+}
 
 bool MayHaveFeedbackList(std::string_view text) {
   return std::any_of(std::begin(kFeedbackWords), std::end(kFeedbackWords),
@@ -423,12 +523,17 @@ ProfileExtraction ApplyProfile(const SiteProfile* profile, std::string_view page
     if (!field.value.empty())
       out.fields.push_back(std::move(field));
   }
-  static const std::shared_ptr<const CompiledXPath> generic = Compile(GenericFeedbackXPath());
+  static const std::shared_ptr<const CompiledXPath> generic_entries =
+      Compile(kFeedbackEntriesXPath);
   const CompiledXPath* feedback = nullptr;
   if (profile != nullptr && profile->feedback != nullptr) {
     feedback = profile->feedback.get();
   } else if (generic_feedback) {
-    feedback = generic.get();
+    xmlNode* list = FindGenericFeedbackList(doc);
+    if (list == nullptr)
+      return out;
+    context->node = list;
+    feedback = generic_entries.get();
   }
   if (feedback == nullptr)
     return out;

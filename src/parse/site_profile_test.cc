@@ -1,6 +1,13 @@
 #include "parse/site_profile.h"
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/xpath.h>
+
+#include "core/file.h"
+#include "core/shared_data_for_test.h"
 
 namespace dragnet::parse {
 namespace {
@@ -141,6 +148,56 @@ TEST(SiteProfileTest, ReadsFeedbackByProfileOrGenerically) {
                           "feedback: \"//ul[@class='feedback']/li[position() < 3]\"\n"}});
   ASSERT_TRUE(profiles.has_value()) << profiles.error().message();
   EXPECT_EQ(ApplyProfile(&profiles->profiles()[0], "vendor", vendor_page).feedback.size(), 2u);
+}
+
+// The tree walk finds the list the XPath of the generic rule selects, on pages made to tell them
+// apart (case, length, leaf or not, nesting, lists that are not the next sibling) and on the real
+// market pages when ../shared is there.
+TEST(SiteProfileTest, GenericFeedbackWalkAgreesWithItsXPath) {
+  std::vector<std::string> pages = {
+      "<h2>Feedback</h2><p>x</p><ul><li>a</li></ul><ul><li>b</li></ul>",
+      "<h2>FeEdBack</h2><ul><li>a</li></ul>",
+      "<h2>REVIEWS</h2><table><tr><td>a</td></tr></table>",
+      "<h2>Customer feedback for this vendor, all of it, every word</h2><ul><li>a</li></ul>",
+      "<h2><b>Feedback</b></h2><ul><li>a</li></ul><div>Отзывы</div><ol><li>b</li></ol>",
+      "<div><h3>Feedback</h3><div><span>Відгуки</span><ul id=inner><li>x</li></ul></div>"
+      "<ul id=outer><li>y</li></ul></div>",
+      "<span>Bewertungen (3)</span><p>none</p>",
+      "<h1>Avisos</h1><ol><li>a</li></ol>",
+      "<h4>  feed\nback  </h4><ul><li>a</li></ul><h5>Pikirler</h5><table></table>",
+      "<p>Feedback</p><ul><li>a</li></ul>",
+      "<div>Opinie <!-- c --> klientów</div><ul><li>a</li></ul>",
+  };
+  std::error_code ec;
+  std::filesystem::path real = testing::SharedDataDir() / "dev" / "market-pages" / "html";
+  for (const auto& e : std::filesystem::recursive_directory_iterator(real, ec)) {
+    if (auto html = ReadFile(e.path()); e.is_regular_file() && html)
+      pages.push_back(*html);
+  }
+  xmlXPathCompExprPtr expr =
+      xmlXPathCompile(reinterpret_cast<const xmlChar*>(GenericFeedbackListXPath().c_str()));
+  ASSERT_NE(expr, nullptr);
+  int found = 0;
+  for (const std::string& page : pages) {
+    htmlDocPtr doc = htmlReadMemory(
+        page.data(), static_cast<int>(page.size()), nullptr, "UTF-8",
+        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    ASSERT_NE(doc, nullptr);
+    xmlXPathOrderDocElems(doc);
+    xmlXPathContextPtr context = xmlXPathNewContext(doc);
+    xmlXPathObjectPtr result = xmlXPathCompiledEval(expr, context);
+    xmlNode* want =
+        result != nullptr && result->nodesetval != nullptr && result->nodesetval->nodeNr > 0
+            ? result->nodesetval->nodeTab[0]
+            : nullptr;
+    EXPECT_EQ(FindGenericFeedbackList(doc), want) << page.substr(0, 120);
+    found += want != nullptr ? 1 : 0;
+    xmlXPathFreeObject(result);
+    xmlXPathFreeContext(context);
+    xmlFreeDoc(doc);
+  }
+  xmlXPathFreeCompExpr(expr);
+  EXPECT_GE(found, 7);  // the cases above are mostly found, not mostly empty
 }
 
 TEST(SiteProfileTest, DetectsDriftOnlyWhenAFieldStopsFilling) {
