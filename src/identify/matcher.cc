@@ -34,6 +34,14 @@ constexpr std::array<std::string_view, 41> kSlavicEndings = {
     "iiu",  "owi", "aia", "uiu", "oi",  "ei",  "om",  "em",  "ah",  "ih",  "im",
     "ov",   "ev",  "ow",  "ia",  "iu",  "ie",  "ii",  "oe",  "ee",  "am",  "a",
     "u",    "e",   "i",   "o",   "s",   "it",  "at",  ""};
+// Adjectives a Russian or Ukrainian noun makes with -ов-/-ев- ("героиновых", "кокаиновый",
+// "мефедронова"), in every case; tried before the noun's own endings, longest first ("ov" alone
+// is the noun's genitive plural).
+constexpr std::array<std::string_view, 32> kSlavicAdjectiveEndings = {
+    "ovimi", "ovogo", "ovomu", "evimi", "evogo", "evomu", "ovaia", "ovuiu",
+    "evaia", "evuiu", "ovii",  "ovoe",  "ovie",  "ovih",  "ovoi",  "ovim",
+    "ovom",  "evii",  "evoe",  "evie",  "evih",  "evoi",  "evim",  "evom",
+    "ova",   "ove",   "ovi",   "ovu",   "eva",   "eve",   "evi",   "evu"};
 constexpr std::array<std::string_view, 3> kPluralEndings = {"es", "s", ""};
 
 bool SlavicLanguage(const std::string& lang) {
@@ -366,9 +374,13 @@ void LexiconMatcher::OnLiteral(const NormalizedText& text, uint32_t literal, uin
       case Endings::kPlural:
         try_endings(kPluralEndings);
         break;
-      case Endings::kSlavic:
-        try_endings(kSlavicEndings);
+      case Endings::kSlavic: {
+        size_t before = hits.size();
+        try_endings(kSlavicAdjectiveEndings);
+        if (hits.size() == before)
+          try_endings(kSlavicEndings);
         break;
+      }
     }
   }
 }

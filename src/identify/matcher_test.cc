@@ -68,6 +68,10 @@ TEST_F(MatcherTest, AllowsInflectionEndingsOfTheNamesLanguage) {
   EXPECT_EQ(Found("о шишках"), std::vector<std::string>({"шишки"}));
   EXPECT_EQ(Found("cocaines"), std::vector<std::string>({"cocaine"}));
   EXPECT_TRUE(Found("cocainex").empty());
+  // Adjectives made from the name, in any case.
+  EXPECT_EQ(Found("героиновых"), std::vector<std::string>({"героин"}));
+  EXPECT_EQ(Found("героиновая"), std::vector<std::string>({"героин"}));
+  EXPECT_TRUE(Found("героиновщик").empty());
 }
 
 TEST_F(MatcherTest, DoubledLettersMayBeWrittenOnceOrStretched) {
