@@ -54,21 +54,35 @@ void Truncate(std::string& text, size_t max) {
 
 // Appends `piece` with runs of white space (ASCII and U+00A0) collapsed to one space and leading
 // white space dropped; `space` carries a pending space across calls. Stops at `max` bytes.
+// Runs of other bytes are appended whole (a byte at a time was 3% of a page's parse).
 void AppendCollapsed(std::string& out, bool& space, std::string_view piece, size_t max) {
-  for (size_t i = 0; i < piece.size() && out.size() < max; ++i) {
+  // The length of the white space at piece[i], 0 if none.
+  auto white = [&](size_t i) -> size_t {
     auto ch = static_cast<unsigned char>(piece[i]);
-    bool nbsp =
-        ch == 0xC2 && i + 1 < piece.size() && static_cast<unsigned char>(piece[i + 1]) == 0xA0;
-    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || nbsp) {
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f')
+      return 1;
+    return ch == 0xC2 && i + 1 < piece.size() && static_cast<unsigned char>(piece[i + 1]) == 0xA0
+               ? 2
+               : 0;
+  };
+  size_t i = 0;
+  while (i < piece.size() && out.size() < max) {
+    if (size_t w = white(i); w > 0) {
       space = space || !out.empty();
-      i += nbsp ? 1 : 0;
+      i += w;
       continue;
     }
+    size_t end = i + 1;
+    while (end < piece.size() && white(end) == 0)
+      ++end;
     if (space) {
       out.push_back(' ');
       space = false;
     }
-    out.push_back(piece[i]);
+    // At least one byte, as many as fit below `max`.
+    size_t take = std::min(end - i, std::max<size_t>(1, max > out.size() ? max - out.size() : 0));
+    out.append(piece.data() + i, take);
+    i += take;
   }
 }
 
