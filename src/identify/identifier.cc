@@ -343,7 +343,13 @@ Result<std::unique_ptr<Identifier>> Identifier::Create(const IdentifierOptions& 
   std::unique_ptr<Identifier> identifier(new Identifier());
   std::filesystem::path lexicon_dir =
       options.lexicon_dir.empty() ? DefaultLexiconDirectory() : options.lexicon_dir;
-  DRAGNET_ASSIGN_OR_RETURN(identifier->lexicon_, LoadLexicon(lexicon_dir));
+  // One cache directory for the loaded lexicon and its compiled Hyperscan database.
+  std::filesystem::path cache_dir;
+  if (options.use_cache) {
+    cache_dir =
+        options.cache_dir.empty() ? LexiconMatcher::DefaultCacheDirectory() : options.cache_dir;
+  }
+  DRAGNET_ASSIGN_OR_RETURN(identifier->lexicon_, LoadLexicon(lexicon_dir, cache_dir));
   std::filesystem::path rates_file = options.rates_file.empty()
                                          ? DefaultDataDirectory() / "rates" / "exchange_rates.csv"
                                          : options.rates_file;
@@ -351,11 +357,6 @@ Result<std::unique_ptr<Identifier>> Identifier::Create(const IdentifierOptions& 
   if (!rates.has_value())
     return std::move(rates).error().WithContext("loading exchange rates");
   identifier->rates_ = std::move(rates).value();
-  std::filesystem::path cache_dir;
-  if (options.use_cache) {
-    cache_dir =
-        options.cache_dir.empty() ? LexiconMatcher::DefaultCacheDirectory() : options.cache_dir;
-  }
   for (const Name& name : identifier->lexicon_.names) {
     identifier->base_confidence_.push_back(BaseConfidence(name));
   }

@@ -98,7 +98,10 @@ struct Lexicon {
 
 // Loads every *.yaml under `dir` (instruments.yaml, substances/, terms/, categories/). Returns
 // an error listing up to 50 problems, each "file:line: message", when any file is invalid.
-Result<Lexicon> LoadLexicon(const std::filesystem::path& dir);
+// With a `cache_dir`, a lexicon loaded before from the same files and the same loader is read
+// from its binary cache there instead (lexicon_cache.h), and a newly loaded one is saved to it.
+Result<Lexicon> LoadLexicon(const std::filesystem::path& dir,
+                            const std::filesystem::path& cache_dir = {});
 
 // The lexicon directory: $DRAGNET_LEXICON, else data/lexicon beside the binary's source tree
 // (for builds), else the installed share/dragnet/lexicon.

@@ -10,9 +10,11 @@
 #include <unicode/utf8.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/encoding.h"
 #include "core/file.h"
 #include "core/hash.h"
 #include "identify/lexicon.h"
+#include "identify/lexicon_cache.h"
 
 namespace dragnet::identify {
 namespace {
@@ -70,20 +72,10 @@ class Loader {
     }
   }
 
-  // Parses one file; nullopt (with the problem recorded) when it is not valid YAML.
-  std::optional<YAML::Node> Parse(const std::filesystem::path& path, const std::string& label,
-                                  Hasher& hasher) {
-    auto contents = ReadFile(path);
-    if (!contents.has_value()) {
-      errors_.push_back(label + ": " + contents.error().message());
-      return std::nullopt;
-    }
-    hasher.Update(label);
-    hasher.Update(std::string_view("\0", 1));
-    hasher.Update(*contents);
-    lexicon_.files.push_back(label);
+  // Parses one file's contents; nullopt (with the problem recorded) when it is not valid YAML.
+  std::optional<YAML::Node> Parse(const std::string& contents, const std::string& label) {
     try {
-      YAML::Node root = YAML::Load(*contents);
+      YAML::Node root = YAML::Load(contents);
       if (!root.IsMap()) {
         errors_.push_back(label + ": expected a mapping with `schema: 1` at the top");
         return std::nullopt;
@@ -468,7 +460,8 @@ const Substance* Lexicon::FindSubstance(std::string_view id) const {
   return it == substance_index.end() ? nullptr : &substances[static_cast<size_t>(it->second)];
 }
 
-Result<Lexicon> LoadLexicon(const std::filesystem::path& dir) {
+Result<Lexicon> LoadLexicon(const std::filesystem::path& dir,
+                            const std::filesystem::path& cache_dir) {
   if (!std::filesystem::is_directory(dir)) {
     return NotFound("lexicon directory " + dir.string() + " does not exist");
   }
@@ -485,21 +478,58 @@ Result<Lexicon> LoadLexicon(const std::filesystem::path& dir) {
         .lexically_relative(base.parent_path().parent_path())
         .string();
   };
-  std::filesystem::path instruments = dir / "instruments.yaml";
-  if (auto root = loader.Parse(instruments, label(instruments), hasher)) {
-    loader.LoadInstruments(label(instruments), *root);
+  // Every file is read (and hashed) first: the hash names the cache of the loaded lexicon.
+  enum class Part { kInstruments, kSubstances, kTerms, kCategories };
+  struct File {
+    Part part;
+    std::string label;
+    std::string contents;
+  };
+  std::vector<File> files;
+  auto read = [&](Part part, const std::filesystem::path& path) {
+    auto contents = ReadFile(path);
+    if (!contents.has_value()) {
+      loader.errors().push_back(label(path) + ": " + contents.error().message());
+      return;
+    }
+    File& file = files.emplace_back(File{part, label(path), std::move(*contents)});
+    hasher.Update(file.label);
+    hasher.Update(std::string_view("\0", 1));
+    hasher.Update(file.contents);
+    lexicon.files.push_back(file.label);
+  };
+  read(Part::kInstruments, dir / "instruments.yaml");
+  for (const auto& path : YamlFiles(dir / "substances"))
+    read(Part::kSubstances, path);
+  for (const auto& path : YamlFiles(dir / "terms"))
+    read(Part::kTerms, path);
+  for (const auto& path : YamlFiles(dir / "categories"))
+    read(Part::kCategories, path);
+  std::string content_hash = HexEncode(hasher.Finish());
+  std::filesystem::path cache_file;
+  if (!cache_dir.empty() && loader.errors().empty()) {
+    cache_file = LexiconCacheFile(cache_dir, content_hash);
+    if (auto cached = ReadLexiconCache(cache_file, content_hash))
+      return std::move(*cached);
   }
-  for (const auto& path : YamlFiles(dir / "substances")) {
-    if (auto root = loader.Parse(path, label(path), hasher))
-      loader.LoadSubstances(label(path), *root);
-  }
-  for (const auto& path : YamlFiles(dir / "terms")) {
-    if (auto root = loader.Parse(path, label(path), hasher))
-      loader.LoadTerms(label(path), *root);
-  }
-  for (const auto& path : YamlFiles(dir / "categories")) {
-    if (auto root = loader.Parse(path, label(path), hasher))
-      loader.LoadCategory(label(path), *root);
+  for (const File& file : files) {
+    auto root = loader.Parse(file.contents, file.label);
+    if (!root)
+      continue;
+    switch (file.part) {
+      case Part::kInstruments:
+        loader.LoadInstruments(file.label, *root);
+        break;
+      case Part::kSubstances:
+        loader.LoadSubstances(file.label, *root);
+        break;
+      case Part::kTerms:
+        loader.LoadTerms(file.label, *root);
+        break;
+      case Part::kCategories:
+        loader.LoadCategory(file.label, *root);
+        break;
+    }
   }
   loader.Resolve();
   if (lexicon.substances.empty() && loader.errors().empty()) {
@@ -514,12 +544,11 @@ Result<Lexicon> LoadLexicon(const std::filesystem::path& dir) {
       message += "\n  ...";
     return InvalidArgument(message);
   }
-  auto digest = hasher.Finish();
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (uint8_t byte : digest) {
-    lexicon.content_hash.push_back(kHex[byte >> 4]);
-    lexicon.content_hash.push_back(kHex[byte & 15]);
-  }
+  lexicon.content_hash = std::move(content_hash);
+  // The cache only saves time: a read-only or full cache directory costs the next run the same
+  // YAML parse again, nothing else.
+  if (!cache_file.empty())
+    (void)WriteLexiconCache(cache_file, lexicon);
   return lexicon;
 }
 
