@@ -1,8 +1,10 @@
 #include "identify/lexicon_cache.h"
 
+#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <system_error>
+#include <type_traits>
 
 #include "core/file.h"
 #include "core/hash.h"
@@ -19,27 +21,30 @@ namespace {
 constexpr std::string_view kMagic = "dragnet-lexicon\n";
 
 // A hand-written length-prefixed encoding: the lexicon is plain structs of strings and numbers,
-// and no serialisation library in Debian would save more code than it costs to wire up.
+// and no serialisation library in Debian would save more code than it costs to wire up. One
+// list of fields (Fields below) serves both directions, so they cannot drift apart.
 class Writer {
  public:
-  void U64(uint64_t v) {
+  void operator()(uint64_t v) {
     char bytes[8];
     std::memcpy(bytes, &v, 8);
     out_.append(bytes, 8);
   }
-  void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
-  void Str(std::string_view s) {
-    U64(s.size());
+  void operator()(const int& v) { (*this)(static_cast<uint64_t>(static_cast<int64_t>(v))); }
+  void operator()(const int64_t& v) { (*this)(static_cast<uint64_t>(v)); }
+  void operator()(const std::string& s) {
+    (*this)(uint64_t{s.size()});
     out_.append(s);
   }
-  void Strs(const std::vector<std::string>& v) {
-    U64(v.size());
-    for (const std::string& s : v)
-      Str(s);
-  }
-  void Source(const SourceLine& s) {
-    Str(s.file);
-    I64(s.line);
+  template <typename Enum>
+  requires std::is_enum_v<Enum>
+  void operator()(const Enum& e) { (*this)(static_cast<uint64_t>(e)); }
+  // A vector: its size, then each item as `each` writes it.
+  template <typename T, typename Each>
+  void Items(const std::vector<T>& items, size_t /*min_bytes*/, Each each) {
+    (*this)(uint64_t{items.size()});
+    for (const T& item : items)
+      each(item);
   }
   std::string Take() { return std::move(out_); }
 
@@ -54,59 +59,129 @@ class Reader {
   bool ok() const { return ok_; }
   bool AtEnd() const { return pos_ == bytes_.size(); }
 
-  uint64_t U64() {
+  void operator()(uint64_t& v) {
+    v = 0;
     if (!ok_ || bytes_.size() - pos_ < 8) {
       ok_ = false;
-      return 0;
+      return;
     }
-    uint64_t v = 0;
     std::memcpy(&v, bytes_.data() + pos_, 8);
     pos_ += 8;
-    return v;
   }
-  int64_t I64() { return static_cast<int64_t>(U64()); }
-  int Int() {
-    int64_t v = I64();
-    if (v < INT32_MIN || v > INT32_MAX)
-      ok_ = false;
-    return ok_ ? static_cast<int>(v) : 0;
+  void operator()(int64_t& v) {
+    uint64_t u = 0;
+    (*this)(u);
+    v = static_cast<int64_t>(u);
   }
-  // A count of items of at least `min_bytes` each: never more than the bytes left could hold,
-  // so a damaged count cannot make a caller reserve gigabytes.
+  void operator()(int& v) {
+    int64_t wide = 0;
+    (*this)(wide);
+    ok_ = ok_ && wide >= INT32_MIN && wide <= INT32_MAX;
+    v = ok_ ? static_cast<int>(wide) : 0;
+  }
+  void operator()(std::string& s) {
+    size_t n = Count(1);
+    s.assign(ok_ ? bytes_.substr(pos_, n) : std::string_view());
+    pos_ += n;
+  }
+  template <typename Enum>
+  requires std::is_enum_v<Enum>
+  void operator()(Enum& e) {
+    uint64_t v = 0;
+    (*this)(v);
+    e = static_cast<Enum>(v);  // ranges are checked after decoding (Valid)
+  }
+  // A vector of items that each take at least `min_bytes`: a count larger than the bytes left
+  // could hold fails before anything is reserved.
+  template <typename T, typename Each>
+  void Items(std::vector<T>& items, size_t min_bytes, Each each) {
+    items.resize(Count(min_bytes));
+    for (T& item : items)
+      each(item);
+  }
+
+ private:
   size_t Count(size_t min_bytes) {
-    uint64_t n = U64();
+    uint64_t n = 0;
+    (*this)(n);
     if (!ok_ || n > (bytes_.size() - pos_) / min_bytes) {
       ok_ = false;
       return 0;
     }
     return static_cast<size_t>(n);
   }
-  std::string Str() {
-    size_t n = Count(1);
-    if (!ok_)
-      return {};
-    std::string s(bytes_.substr(pos_, n));
-    pos_ += n;
-    return s;
-  }
-  std::vector<std::string> Strs() {
-    std::vector<std::string> v(Count(8));
-    for (std::string& s : v)
-      s = Str();
-    return v;
-  }
-  SourceLine Source() {
-    SourceLine s;
-    s.file = Str();
-    s.line = Int();
-    return s;
-  }
 
- private:
   std::string_view bytes_;
   size_t pos_ = 0;
   bool ok_ = true;
 };
+
+// Every field of the lexicon but the index, which decoding rebuilds. `L` is Lexicon or const
+// Lexicon; the minimum sizes are those of an item whose strings and lists are all empty.
+template <typename Io, typename L>
+void Fields(Io& io, L& lexicon) {
+  auto strings = [&](auto& list) { io.Items(list, 8, [&](auto& s) { io(s); }); };
+  auto source = [&](auto& s) {
+    io(s.file);
+    io(s.line);
+  };
+  strings(lexicon.files);
+  io.Items(lexicon.instruments, 32, [&](auto& i) {
+    io(i.id);
+    io(i.name);
+    io(i.jurisdiction);
+    strings(i.lists);
+  });
+  io.Items(lexicon.substances, 104, [&](auto& s) {
+    io(s.id);
+    io(s.name);
+    io(s.systematic);
+    io(s.class_id);
+    io(s.role);
+    io(s.group);
+    strings(s.leads_to);
+    strings(s.cas);
+    io(s.pubchem);
+    io(s.inchikey);
+    io.Items(s.status, 24, [&](auto& status) {
+      io(status.instrument);
+      io(status.list);
+      io(status.since);
+    });
+    source(s.source);
+  });
+  io.Items(lexicon.names, 112, [&](auto& n) {
+    io(n.text);
+    io(n.lang);
+    io(n.kind);
+    io(n.script);
+    io(n.ambiguity);
+    io(n.target);
+    io(n.substance);
+    io(n.class_id);
+    io.Items(n.candidates, 8, [&](auto& c) { io(c); });
+    io(n.category);
+    io(n.category_index);
+    io(n.weight);
+    source(n.source);
+  });
+}
+
+// Indices and enums are used without checks downstream: a damaged one must not get through.
+bool Valid(const Lexicon& lexicon) {
+  const auto substances = static_cast<int>(lexicon.substances.size());
+  for (const Name& n : lexicon.names) {
+    if (n.ambiguity > Ambiguity::kHigh || n.target > Name::Target::kCategory || n.substance < -1 ||
+        n.substance >= substances || n.category_index < -1 ||
+        n.category_index >= static_cast<int>(kCategoryIds.size()))
+      return false;
+    for (int c : n.candidates) {
+      if (c < 0 || c >= substances)
+        return false;
+    }
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -118,127 +193,28 @@ std::filesystem::path LexiconCacheFile(const std::filesystem::path& cache_dir,
 
 std::string EncodeLexicon(const Lexicon& lexicon) {
   Writer w;
-  w.Str(kMagic);
-  w.Str(DRAGNET_LEXICON_CODE);
-  w.Str(lexicon.content_hash);
-  w.Strs(lexicon.files);
-  w.U64(lexicon.instruments.size());
-  for (const Instrument& i : lexicon.instruments) {
-    w.Str(i.id);
-    w.Str(i.name);
-    w.Str(i.jurisdiction);
-    w.Strs(i.lists);
-  }
-  w.U64(lexicon.substances.size());
-  for (const Substance& s : lexicon.substances) {
-    w.Str(s.id);
-    w.Str(s.name);
-    w.Str(s.systematic);
-    w.Str(s.class_id);
-    w.Str(s.role);
-    w.Str(s.group);
-    w.Strs(s.leads_to);
-    w.Strs(s.cas);
-    w.I64(s.pubchem);
-    w.Str(s.inchikey);
-    w.U64(s.status.size());
-    for (const LegalStatus& status : s.status) {
-      w.Str(status.instrument);
-      w.Str(status.list);
-      w.Str(status.since);
-    }
-    w.Source(s.source);
-  }
-  w.U64(lexicon.names.size());
-  for (const Name& n : lexicon.names) {
-    w.Str(n.text);
-    w.Str(n.lang);
-    w.Str(n.kind);
-    w.Str(n.script);
-    w.U64(static_cast<uint64_t>(n.ambiguity));
-    w.U64(static_cast<uint64_t>(n.target));
-    w.I64(n.substance);
-    w.Str(n.class_id);
-    w.U64(n.candidates.size());
-    for (int c : n.candidates)
-      w.I64(c);
-    w.Str(n.category);
-    w.I64(n.category_index);
-    w.I64(n.weight);
-    w.Source(n.source);
-  }
-  w.Str(kMagic);  // a trailer: a file cut short anywhere fails to decode
+  w(std::string(kMagic));
+  w(std::string(DRAGNET_LEXICON_CODE));
+  w(lexicon.content_hash);
+  Fields(w, lexicon);
+  w(std::string(kMagic));  // a trailer: a file cut short anywhere fails to decode
   return w.Take();
 }
 
 std::optional<Lexicon> DecodeLexicon(std::string_view bytes, std::string_view content_hash) {
   Reader r(bytes);
-  if (r.Str() != kMagic || r.Str() != DRAGNET_LEXICON_CODE)
-    return std::nullopt;
+  std::string magic;
+  std::string code;
   Lexicon lexicon;
-  lexicon.content_hash = r.Str();
-  if (!r.ok() || lexicon.content_hash != content_hash)
+  r(magic);
+  r(code);
+  r(lexicon.content_hash);
+  if (!r.ok() || magic != kMagic || code != DRAGNET_LEXICON_CODE ||
+      lexicon.content_hash != content_hash)
     return std::nullopt;
-  lexicon.files = r.Strs();
-  lexicon.instruments.resize(r.Count(32));
-  for (Instrument& i : lexicon.instruments) {
-    i.id = r.Str();
-    i.name = r.Str();
-    i.jurisdiction = r.Str();
-    i.lists = r.Strs();
-  }
-  lexicon.substances.resize(r.Count(96));
-  for (Substance& s : lexicon.substances) {
-    s.id = r.Str();
-    s.name = r.Str();
-    s.systematic = r.Str();
-    s.class_id = r.Str();
-    s.role = r.Str();
-    s.group = r.Str();
-    s.leads_to = r.Strs();
-    s.cas = r.Strs();
-    s.pubchem = r.I64();
-    s.inchikey = r.Str();
-    s.status.resize(r.Count(24));
-    for (LegalStatus& status : s.status) {
-      status.instrument = r.Str();
-      status.list = r.Str();
-      status.since = r.Str();
-    }
-    s.source = r.Source();
-  }
-  const auto substances = static_cast<int64_t>(lexicon.substances.size());
-  lexicon.names.resize(r.Count(112));
-  for (Name& n : lexicon.names) {
-    n.text = r.Str();
-    n.lang = r.Str();
-    n.kind = r.Str();
-    n.script = r.Str();
-    uint64_t ambiguity = r.U64();
-    uint64_t target = r.U64();
-    if (ambiguity > static_cast<uint64_t>(Ambiguity::kHigh) ||
-        target > static_cast<uint64_t>(Name::Target::kCategory))
-      return std::nullopt;
-    n.ambiguity = static_cast<Ambiguity>(ambiguity);
-    n.target = static_cast<Name::Target>(target);
-    n.substance = r.Int();
-    n.class_id = r.Str();
-    n.candidates.resize(r.Count(8));
-    for (int& c : n.candidates) {
-      c = r.Int();
-      if (c < 0 || c >= substances)
-        return std::nullopt;
-    }
-    n.category = r.Str();
-    n.category_index = r.Int();
-    n.weight = r.Int();
-    n.source = r.Source();
-    // Indices are used without checks downstream: a damaged one must not get through.
-    if (n.substance < -1 || n.substance >= substances || n.category_index < -1 ||
-        n.category_index >= static_cast<int>(kCategoryIds.size()))
-      return std::nullopt;
-  }
-  if (r.Str() != kMagic || !r.ok() || !r.AtEnd())
+  Fields(r, lexicon);
+  r(magic);
+  if (!r.ok() || magic != kMagic || !r.AtEnd() || !Valid(lexicon))
     return std::nullopt;
   for (size_t i = 0; i < lexicon.substances.size(); ++i) {
     if (!lexicon.substance_index.emplace(lexicon.substances[i].id, static_cast<int>(i)).second)
