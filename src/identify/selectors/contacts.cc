@@ -261,13 +261,20 @@ constexpr std::string_view kAnchorList[] = {
 constexpr std::array<std::string_view, std::size(kAnchorList)> kAnchors =
     std::to_array(kAnchorList);
 
+// The index of `needle` in kAnchors, found by the compiler: a needle missing from kAnchors does
+// not compile, and no string is compared at run time.
 constexpr size_t AnchorIndex(std::string_view needle) {
   for (size_t i = 0; i < kAnchors.size(); ++i) {
     if (kAnchors[i] == needle)
       return i;
   }
-  return kAnchors.size();
+  throw "a needle missing from kAnchors";
 }
+consteval size_t A(std::string_view needle) {
+  return AnchorIndex(needle);
+}
+
+using AnchorPositions = std::array<std::vector<uint32_t>, kAnchors.size()>;
 
 // The compiled anchor database, built once; a scratch space per thread.
 class AnchorMatcher {
@@ -279,8 +286,7 @@ class AnchorMatcher {
 
   // Appends the start offsets of every anchor occurrence (at most `cap` per anchor) to
   // `positions[anchor]`. Returns false when Hyperscan could not run (then nothing is found).
-  bool Scan(std::string_view text, std::array<std::vector<uint32_t>, kAnchors.size()>& positions,
-            size_t cap) const {
+  bool Scan(std::string_view text, AnchorPositions& positions, size_t cap) const {
     if (database_ == nullptr || text.empty())
       return database_ != nullptr;
     struct Scratch {
@@ -288,10 +294,11 @@ class AnchorMatcher {
       ~Scratch() { hs_free_scratch(scratch); }
     };
     thread_local Scratch local;
-    if (hs_alloc_scratch(database_, &local.scratch) != HS_SUCCESS)
+    // One database for the life of the process: a scratch allocated for it stays big enough.
+    if (local.scratch == nullptr && hs_alloc_scratch(database_, &local.scratch) != HS_SUCCESS)
       return false;
     struct Context {
-      std::array<std::vector<uint32_t>, kAnchors.size()>* positions;
+      AnchorPositions* positions;
       size_t cap;
     } context{&positions, cap};
     auto on_match = [](unsigned id, unsigned long long /*from*/, unsigned long long to,
@@ -335,14 +342,23 @@ class AnchorMatcher {
 
 class ContactScanner {
  public:
-  ContactScanner(std::string_view text, std::string_view region, SelectorFindings& out)
-      : text_(text), lower_(AsciiLower(text)), region_(region), out_(out) {
+  // `positions` is reused from text to text (its contents are replaced).
+  ContactScanner(std::string_view text, PhoneRegion& region, SelectorFindings& out,
+                 AnchorPositions& positions)
+      : text_(text), region_(region), out_(out), positions_(positions) {
+    for (auto& list : positions_)
+      list.clear();
     AnchorMatcher::Get().Scan(text_, positions_, kMaxPerAnchor);
-    telegram_page_ = Mentions({"telegram", "телеграм", "телега", "t.me/", " tg", "тг:", "тг "});
-    session_page_ = Mentions({"session"});
+    any_anchor_ = std::any_of(positions_.begin(), positions_.end(),
+                              [](const std::vector<uint32_t>& list) { return !list.empty(); });
+    telegram_page_ = Mentions(
+        {A("telegram"), A("телеграм"), A("телега"), A("t.me/"), A(" tg"), A("тг:"), A("тг ")});
+    session_page_ = Mentions({A("session")});
   }
 
   void Run() {
+    if (!any_anchor_)
+      return;
     Urls();
     MessengerLinks();
     AtSigns();
@@ -352,22 +368,26 @@ class ContactScanner {
   }
 
  private:
-  const std::vector<uint32_t>& Positions(std::string_view needle) const {
-    size_t index = AnchorIndex(needle);
-    assert(index < kAnchors.size() && "a needle missing from kAnchors");
-    static const std::vector<uint32_t> kNone;
-    return index < kAnchors.size() ? positions_[index] : kNone;
+  // Whether `lower_word` (lower case) is written at `pos`, in any case of its ASCII letters.
+  bool LowerAt(size_t pos, std::string_view lower_word) const {
+    if (pos > text_.size() || text_.size() - pos < lower_word.size())
+      return false;
+    for (size_t k = 0; k < lower_word.size(); ++k) {
+      if (AsciiToLower(text_[pos + k]) != lower_word[k])
+        return false;
+    }
+    return true;
   }
 
-  bool Mentions(std::initializer_list<std::string_view> words) const {
-    return std::any_of(words.begin(), words.end(),
-                       [&](std::string_view w) { return !Positions(w).empty(); });
+  bool Mentions(std::initializer_list<size_t> anchors) const {
+    return std::any_of(anchors.begin(), anchors.end(),
+                       [&](size_t anchor) { return !positions_[anchor].empty(); });
   }
 
-  // Calls `f(at)` for each occurrence of `needle` (one of kAnchors), in text order.
+  // Calls `f(at)` for each occurrence of kAnchors[anchor], in text order.
   template <typename F>
-  void ForEach(std::string_view needle, F&& f) const {
-    for (uint32_t at : Positions(needle))
+  void ForEach(size_t anchor, F&& f) const {
+    for (uint32_t at : positions_[anchor])
       f(at);
   }
 
@@ -451,19 +471,21 @@ class ContactScanner {
         Add(SelectorKind::kDomain, domain, host_begin, host_end, "syntax", 1.0);
       }
     };
-    ForEach("://", [&](size_t at) {
+    ForEach(A("://"), [&](size_t at) {
       size_t begin = at;
       while (begin > 0 && (IsAsciiAlnum(text_[begin - 1]) || text_[begin - 1] == '+' ||
                            text_[begin - 1] == '-' || text_[begin - 1] == '.')) {
         --begin;
       }
-      std::string_view scheme = std::string_view(lower_).substr(begin, at - begin);
-      if (scheme == "http" || scheme == "https" || scheme == "ftp" || scheme == "hxxp" ||
-          scheme == "hxxps") {
+      auto scheme_is = [&](std::string_view scheme) {
+        return at - begin == scheme.size() && LowerAt(begin, scheme);
+      };
+      if (scheme_is("http") || scheme_is("https") || scheme_is("ftp") || scheme_is("hxxp") ||
+          scheme_is("hxxps")) {
         url_at(begin, at + 3, true);
       }
     });
-    ForEach("www.", [&](size_t at) {
+    ForEach(A("www."), [&](size_t at) {
       if (at > 0 && (IsHostByte(text_[at - 1]) || text_[at - 1] == '/' || text_[at - 1] == '@'))
         return;  // part of a URL with a scheme, or of an address
       url_at(at, at, false);
@@ -472,24 +494,24 @@ class ContactScanner {
 
   // Links of messengers: the most reliable way to name an account.
   void MessengerLinks() {
-    auto link = [&](std::string_view anchor, auto&& handle) {
+    auto link = [&](size_t anchor, auto&& handle) {
       ForEach(anchor, [&](size_t at) {
         if (at > 0) {
           char before = text_[at - 1];
           if (IsAsciiAlnum(before) || before == '-' || before == '_')
             return;
-          if (before == '.' && !(at >= 4 && lower_.compare(at - 4, 4, "www.") == 0))
+          if (before == '.' && !(at >= 4 && LowerAt(at - 4, "www.")))
             return;
         }
         size_t begin = at;
-        if (begin >= 3 && lower_.compare(begin - 3, 3, "://") == 0) {
+        if (begin >= 3 && LowerAt(begin - 3, "://")) {
           begin -= 3;
           while (begin > 0 && IsAsciiAlpha(text_[begin - 1]))
             --begin;
         }
-        if (begin >= 4 && lower_.compare(begin - 4, 4, "www.") == 0)
+        if (begin >= 4 && LowerAt(begin - 4, "www."))
           begin -= 4;
-        handle(begin, at + anchor.size());
+        handle(begin, at + kAnchors[anchor].size());
       });
     };
     auto token = [&](size_t from, auto&& allowed) {
@@ -504,10 +526,10 @@ class ContactScanner {
       if (!rest.empty() && rest[0] == '+') {
         invite = true;
         ++from;
-      } else if (std::string_view(lower_).substr(from, 9) == "joinchat/") {
+      } else if (LowerAt(from, "joinchat/")) {
         invite = true;
         from += 9;
-      } else if (std::string_view(lower_).substr(from, 2) == "s/") {
+      } else if (LowerAt(from, "s/")) {
         from += 2;
       }
       size_t end = token(from, [](char c) { return IsHandleByte(c) || c == '-'; });
@@ -531,11 +553,11 @@ class ContactScanner {
       Add(SelectorKind::kTelegram, value, begin, end, "link", 1.0,
           post.empty() ? Details({{"type", type}}) : Details({{"type", type}, {"post", post}}));
     };
-    link("t.me/", telegram_link);
-    link("telegram.me/", telegram_link);
-    link("telegram.dog/", telegram_link);
-    link("tg://resolve?domain=", telegram_link);
-    link("tg://join?invite=", [&](size_t begin, size_t from) {
+    link(A("t.me/"), telegram_link);
+    link(A("telegram.me/"), telegram_link);
+    link(A("telegram.dog/"), telegram_link);
+    link(A("tg://resolve?domain="), telegram_link);
+    link(A("tg://join?invite="), [&](size_t begin, size_t from) {
       size_t end = token(from, [](char c) { return IsHandleByte(c) || c == '-'; });
       if (end - from >= 8)
         Add(SelectorKind::kTelegram, "+" + std::string(text_.substr(from, end - from)), begin, end,
@@ -551,10 +573,10 @@ class ContactScanner {
         Add(SelectorKind::kWhatsapp, *e164, begin, end, "libphonenumber", 1.0,
             Details({{"type", "number"}, {"region", region}}));
     };
-    link("wa.me/", whatsapp_number);
-    link("api.whatsapp.com/send?phone=", whatsapp_number);
-    link("whatsapp.com/send?phone=", whatsapp_number);
-    link("chat.whatsapp.com/", [&](size_t begin, size_t from) {
+    link(A("wa.me/"), whatsapp_number);
+    link(A("api.whatsapp.com/send?phone="), whatsapp_number);
+    link(A("whatsapp.com/send?phone="), whatsapp_number);
+    link(A("chat.whatsapp.com/"), [&](size_t begin, size_t from) {
       size_t end = token(from, IsAsciiAlnum);
       if (end - from >= 16 && end - from <= 32)
         Add(SelectorKind::kWhatsapp, "invite:" + std::string(text_.substr(from, end - from)), begin,
@@ -566,9 +588,9 @@ class ContactScanner {
         Add(SelectorKind::kDiscord, std::string(text_.substr(from, end - from)), begin, end, "link",
             1.0, Details({{"type", "invite"}}));
     };
-    link("discord.gg/", discord);
-    link("discord.com/invite/", discord);
-    link("discordapp.com/invite/", discord);
+    link(A("discord.gg/"), discord);
+    link(A("discord.com/invite/"), discord);
+    link(A("discordapp.com/invite/"), discord);
     auto signal = [&](std::string_view type) {
       return [&, type](size_t begin, size_t from) {
         size_t end = token(from, [](char c) {
@@ -580,10 +602,10 @@ class ContactScanner {
               "link", 1.0, Details({{"type", type}}));
       };
     };
-    link("signal.me/#p/", signal("phone_link"));
-    link("signal.me/#eu/", signal("username_link"));
-    link("signal.group/#", signal("group"));
-    link("threema.id/", [&](size_t begin, size_t from) {
+    link(A("signal.me/#p/"), signal("phone_link"));
+    link(A("signal.me/#eu/"), signal("username_link"));
+    link(A("signal.group/#"), signal("group"));
+    link(A("threema.id/"), [&](size_t begin, size_t from) {
       size_t end = token(from, [](char c) { return IsAsciiAlnum(c) || c == '*'; });
       std::string id = ThreemaId(text_.substr(from, end - from));
       if (!id.empty())
@@ -621,7 +643,10 @@ class ContactScanner {
   // A word naming Jabber shortly before `at`, with no other address between the two.
   bool JabberContext(size_t at) const {
     size_t from = at > 48 ? at - 48 : 0;
-    std::string_view window = std::string_view(lower_).substr(from, at - from);
+    char lowered[48];
+    for (size_t k = from; k < at; ++k)
+      lowered[k - from] = AsciiToLower(text_[k]);
+    std::string_view window(lowered, at - from);
     for (std::string_view word : {"jabber", "xmpp", "jid", "жаббер", "джаббер", "jabb", "jaber"}) {
       size_t found = window.rfind(word);
       if (found != std::string_view::npos && window.find('@', found) == std::string_view::npos) {
@@ -640,7 +665,7 @@ class ContactScanner {
   // "name@example.com" is an e-mail (or a Jabber id where the page says so); "@name" alone is
   // a Telegram handle.
   void AtSigns() {
-    ForEach("@", [&](size_t at) {
+    ForEach(A("@"), [&](size_t at) {
       size_t local = at;
       while (local > 0 && at - local < 64 &&
              (IsAsciiAlnum(text_[local - 1]) ||
@@ -691,10 +716,10 @@ class ContactScanner {
     if (!ValidHost(domain) || domain.find('_') != std::string::npos)
       return;
     std::string address = AsciiLower(text_.substr(local, at - local)) + "@" + domain;
-    bool xmpp = (local >= 5 && lower_.compare(local - 5, 5, "xmpp:") == 0) ||
-                JabberContext(local) || XmppHost(domain);
+    bool xmpp =
+        (local >= 5 && LowerAt(local - 5, "xmpp:")) || JabberContext(local) || XmppHost(domain);
     if (xmpp) {
-      size_t begin = local >= 5 && lower_.compare(local - 5, 5, "xmpp:") == 0 ? local - 5 : local;
+      size_t begin = local >= 5 && LowerAt(local - 5, "xmpp:") ? local - 5 : local;
       Add(SelectorKind::kXmpp, address, begin, end, "context", 0.9);
     } else {
       Add(SelectorKind::kEmail, address, local, end, "syntax", 1.0);
@@ -704,8 +729,11 @@ class ContactScanner {
   // "name [at] domain [dot] com", "name(at)domain(dot)com", "name at domain dot com".
   void ObfuscatedEmails() {
     struct Form {
+      constexpr Form(std::string_view at_in, bool spaced_in)
+          : at(at_in), spaced(spaced_in), anchor(AnchorIndex(at_in)) {}
       std::string_view at;
       bool spaced;  // a bare word: only with a written-out dot or a short top-level label
+      size_t anchor;
     };
     static constexpr std::array<Form, 14> kForms = {{{"[at]", false},
                                                      {"(at)", false},
@@ -722,7 +750,7 @@ class ContactScanner {
                                                      {" собака ", true},
                                                      {" [at] ", false}}};
     for (const Form& form : kForms) {
-      ForEach(form.at, [&](size_t at) {
+      ForEach(form.anchor, [&](size_t at) {
         size_t left = at;
         while (left > 0 && text_[left - 1] == ' ')
           --left;
@@ -768,7 +796,7 @@ class ContactScanner {
       end = label_end;
       bool more = false;
       for (std::string_view dot : kDots) {
-        if (std::string_view(lower_).substr(label_end, dot.size()) == dot) {
+        if (LowerAt(label_end, dot)) {
           size_t next = label_end + dot.size();
           if (next < text_.size() && IsAsciiAlnum(text_[next])) {
             domain.push_back('.');
@@ -809,8 +837,11 @@ class ContactScanner {
   // "Wickr: name", "WICKR ID.......trusted99", "Telegram: @shop", "WhatsApp +1 ...".
   void Keywords() {
     struct Keyword {
+      constexpr Keyword(std::string_view word_in, SelectorKind kind_in)
+          : word(word_in), kind(kind_in), anchor(AnchorIndex(word_in)) {}
       std::string_view word;
       SelectorKind kind;
+      size_t anchor;
     };
     static constexpr std::array<Keyword, 14> kKeywords = {{
         {"wickr", SelectorKind::kWickr},
@@ -829,7 +860,7 @@ class ContactScanner {
         {"жаббер", SelectorKind::kXmpp},
     }};
     for (const Keyword& k : kKeywords) {
-      ForEach(k.word, [&](size_t at) { AfterKeyword(k.kind, at + k.word.size()); });
+      ForEach(k.anchor, [&](size_t at) { AfterKeyword(k.kind, at + k.word.size()); });
     }
   }
 
@@ -849,7 +880,7 @@ class ContactScanner {
       }
       bool skipped = false;
       for (std::string_view word : kFiller) {
-        if (std::string_view(lower_).substr(i, word.size()) == word) {
+        if (LowerAt(i, word)) {
           size_t after = i + word.size();
           if (after >= text_.size() || !IsAsciiAlnum(text_[after])) {
             i = after;
@@ -967,7 +998,7 @@ class ContactScanner {
     if (digits < 7)
       return;
     std::string region;
-    auto e164 = PhoneToE164(text_.substr(i, last_digit - i), region_, &region);
+    auto e164 = PhoneToE164(text_.substr(i, last_digit - i), region_.Get(), &region);
     if (!e164)
       return;
     SelectorKind out_kind = kind == SelectorKind::kXmpp ? SelectorKind::kPhone : kind;
@@ -998,7 +1029,7 @@ class ContactScanner {
   }
 
   void SessionIds() {
-    ForEach("05", [&](size_t at) {
+    ForEach(A("05"), [&](size_t at) {
       if (at > 0 && IsAsciiAlnum(text_[at - 1]))
         return;
       SessionAt(at, session_page_ ? 1.0 : 0.9);
@@ -1006,10 +1037,10 @@ class ContactScanner {
   }
 
   std::string_view text_;
-  std::string lower_;
-  std::string_view region_;
+  PhoneRegion& region_;
   SelectorFindings& out_;
-  std::array<std::vector<uint32_t>, kAnchors.size()> positions_;
+  AnchorPositions& positions_;
+  bool any_anchor_ = false;
   bool telegram_page_ = false;
   bool session_page_ = false;
 };
@@ -1070,7 +1101,13 @@ std::string CanonicalUrl(std::string_view url, std::string* host_out) {
 }
 
 void FindContacts(std::string_view text, std::string_view region, SelectorFindings& out) {
-  ContactScanner(text, region, out).Run();
+  PhoneRegion given = PhoneRegion::Given(region);
+  FindContacts(text, given, out);
+}
+
+void FindContacts(std::string_view text, PhoneRegion& region, SelectorFindings& out) {
+  thread_local AnchorPositions positions;
+  ContactScanner(text, region, out, positions).Run();
 }
 
 }  // namespace dragnet::identify

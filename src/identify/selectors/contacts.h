@@ -7,6 +7,7 @@
 
 #include <string_view>
 
+#include "identify/selectors/phone.h"
 #include "identify/selectors/selector.h"
 
 namespace dragnet::identify {
@@ -14,6 +15,7 @@ namespace dragnet::identify {
 // `region` is the page's region for phone numbers given after "WhatsApp:" and the like (see
 // InferPhoneRegion); "" = international numbers only.
 void FindContacts(std::string_view text, std::string_view region, SelectorFindings& out);
+void FindContacts(std::string_view text, PhoneRegion& region, SelectorFindings& out);
 
 // The canonical form of a URL written in text ("HTTP://Example.COM:80/a#x" ->
 // "http://example.com/a"), or "" when it is not an absolute http(s) or ftp URL with a valid host.

@@ -51,8 +51,10 @@ constexpr std::array<std::string_view, 22> kAmountAfter = {
 
 bool HasContextBefore(std::string_view text, size_t at) {
   size_t from = at > 48 ? at - 48 : 0;
-  std::string lowered = AsciiLower(text.substr(from, at - from));
-  std::string_view window = lowered;
+  char lowered[48];
+  for (size_t k = from; k < at; ++k)
+    lowered[k - from] = AsciiToLower(text[k]);
+  std::string_view window(lowered, at - from);
   return std::any_of(kPhoneContext.begin(), kPhoneContext.end(), [&](std::string_view word) {
     return FindBytes(window, word) != std::string::npos;
   });
@@ -60,7 +62,11 @@ bool HasContextBefore(std::string_view text, size_t at) {
 
 bool AmountAfter(std::string_view text, size_t end) {
   // What follows the number, lower-cased; the longest unit is 8 bytes after 2 spaces.
-  std::string lower = AsciiLower(text.substr(end, 16));
+  std::string_view following = text.substr(end, 16);
+  char lowered[16];
+  for (size_t k = 0; k < following.size(); ++k)
+    lowered[k] = AsciiToLower(following[k]);
+  std::string_view lower(lowered, following.size());
   size_t i = 0;
   while (i < lower.size() && i < 2 && lower[i] == ' ')
     ++i;
@@ -245,7 +251,11 @@ std::optional<std::string> PhoneToE164(std::string_view written, std::string_vie
 }
 
 void FindPhones(std::string_view text, std::string_view region, SelectorFindings& out) {
-  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneRegion given = PhoneRegion::Given(region);
+  FindPhones(text, given, out);
+}
+
+void FindPhones(std::string_view text, PhoneRegion& lazy_region, SelectorFindings& out) {
   size_t candidates = 0;
   size_t i = 0;
   while (i < text.size() && candidates < kMaxCandidates) {
@@ -304,12 +314,14 @@ void FindPhones(std::string_view text, std::string_view region, SelectorFindings
       ++i;
     }
     bool context = HasContextBefore(text, i);
+    std::string_view region = plus ? std::string_view() : lazy_region.Get();
     bool national_ok = !region.empty() && (digits >= 10 || context);
     if ((!plus && !national_ok) || LooksLikeDateOrDecimal(raw) || AmountAfter(text, end)) {
       i = next;
       continue;
     }
     ++candidates;
+    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
     PhoneNumber number;
     std::string region_code = plus || region.empty() ? "ZZ" : std::string(region);
     if (util.Parse(std::string(raw), region_code, &number) == PhoneNumberUtil::NO_PARSING_ERROR &&

@@ -16,7 +16,8 @@ bool FindSelectors(std::string_view text, const SelectorOptions& options, Select
   FindPgp(text, out);
   FindCryptoAddresses(text, out);
   FindOnions(text, out);
-  std::string region = options.region.empty() ? InferPhoneRegion(text) : options.region;
+  PhoneRegion region =
+      options.region.empty() ? PhoneRegion::Inferred(text) : PhoneRegion::Given(options.region);
   FindContacts(text, region, out);
   FindPhones(text, region, out);
 
@@ -26,18 +27,38 @@ bool FindSelectors(std::string_view text, const SelectorOptions& options, Select
   });
   // The same selector found twice at one place (a phone after "WhatsApp:" is also a phone; a
   // key's e-mail is also written in the text) is kept once; a domain once per document.
-  std::set<std::tuple<SelectorKind, std::string_view, uint32_t>> seen;
-  std::set<std::string_view> domains;
   size_t kept = 0;
-  for (size_t i = 0; i < all.size(); ++i) {
-    const Selector& s = all[i];
-    if (!seen.emplace(s.kind, s.value, s.begin).second)
-      continue;
-    if (s.kind == SelectorKind::kDomain && !domains.insert(s.value).second)
-      continue;
-    if (kept != i)
-      all[kept] = std::move(all[i]);
-    ++kept;
+  if (all.size() <= 64) {
+    // Most documents: a few selectors, compared with those kept so far (no set to allocate). A
+    // selector dropped as a repeated domain repeats a kept one, so the kept ones are all there
+    // is to compare with.
+    for (size_t i = 0; i < all.size(); ++i) {
+      const Selector& s = all[i];
+      bool repeated = false;
+      for (size_t k = 0; k < kept && !repeated; ++k) {
+        const Selector& t = all[k];
+        repeated = t.kind == s.kind && t.value == s.value &&
+                   (t.begin == s.begin || s.kind == SelectorKind::kDomain);
+      }
+      if (repeated)
+        continue;
+      if (kept != i)
+        all[kept] = std::move(all[i]);
+      ++kept;
+    }
+  } else {
+    std::set<std::tuple<SelectorKind, std::string_view, uint32_t>> seen;
+    std::set<std::string_view> domains;
+    for (size_t i = 0; i < all.size(); ++i) {
+      const Selector& s = all[i];
+      if (!seen.emplace(s.kind, s.value, s.begin).second)
+        continue;
+      if (s.kind == SelectorKind::kDomain && !domains.insert(s.value).second)
+        continue;
+      if (kept != i)
+        all[kept] = std::move(all[i]);
+      ++kept;
+    }
   }
   all.resize(kept);
   bool cut = all.size() > kMaxSelectorsPerDocument;

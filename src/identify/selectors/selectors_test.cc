@@ -46,6 +46,29 @@ TEST(SelectorsTest, EveryFinderRunsAndResultsAreInTextOrder) {
   EXPECT_EQ(kinds, expected);
 }
 
+TEST(SelectorsTest, RepeatsAreKeptOnceAndADomainOncePerDocument) {
+  // Few selectors take the short path of the dedupe, many (over 64) the long one: same result.
+  for (int copies : {2, 40}) {
+    std::string text;
+    for (int i = 0; i < copies; ++i)
+      text += "http://example.com/a" + std::to_string(i) + " mail shop" + std::to_string(i) +
+              "@example.org ";
+    nlohmann::json j = Json(text);
+    int urls = 0;
+    int domains = 0;
+    int emails = 0;
+    for (const auto& s : j["selectors"]) {
+      std::string kind = s["kind"];
+      urls += kind == "url";
+      domains += kind == "domain";
+      emails += kind == "email";
+    }
+    EXPECT_EQ(urls, copies);
+    EXPECT_EQ(emails, copies);
+    EXPECT_EQ(domains, 1) << copies;
+  }
+}
+
 TEST(SelectorsTest, TheCallerMayGiveThePhoneRegion) {
   nlohmann::json j = Json("tel 0612345678", SelectorOptions{"NL"});
   ASSERT_EQ(j["selectors"].size(), 1u);
