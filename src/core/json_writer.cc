@@ -1,7 +1,9 @@
 #include "core/json_writer.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace dragnet {
 namespace {
@@ -35,6 +37,26 @@ size_t Utf8Length(std::string_view s, size_t i) {
   return 0;
 }
 
+// Bytes copied as they are: printable ASCII but for '"' and '\\'.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c)
+    plain[static_cast<size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
+bool Plain(char c) {
+  return kPlain[static_cast<unsigned char>(c)];
+}
+
+// The length of the run of plain bytes at the start of `text`.
+size_t PlainPrefix(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && Plain(text[i]))
+    ++i;
+  return i;
+}
+
 }  // namespace
 
 void JsonWriter::Escape(std::string_view text, std::string& out) {
@@ -42,14 +64,8 @@ void JsonWriter::Escape(std::string_view text, std::string& out) {
   size_t i = 0;
   while (i < text.size()) {
     auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      size_t run = i + 1;
-      while (run < text.size()) {
-        auto d = static_cast<unsigned char>(text[run]);
-        if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\')
-          break;
-        ++run;
-      }
+    if (kPlain[c]) {
+      size_t run = i + 1 + PlainPrefix(text.substr(i + 1));
       out.append(text.data() + i, run - i);
       i = run;
       continue;
@@ -96,40 +112,80 @@ void JsonWriter::Escape(std::string_view text, std::string& out) {
   }
 }
 
+void JsonWriter::SetTopFirst(bool first) {
+  if (depth_ <= 64) {
+    uint64_t bit = uint64_t{1} << (depth_ - 1);
+    first_ = first ? first_ | bit : first_ & ~bit;
+  } else {
+    deep_.back() = first;
+  }
+}
+
 void JsonWriter::Separate() {
   if (after_key_) {
     after_key_ = false;
     return;
   }
-  if (!first_.empty()) {
-    if (!first_.back())
+  if (depth_ > 0) {
+    if (!TopFirst())
       out_.push_back(',');
-    first_.back() = false;
+    else
+      SetTopFirst(false);
   }
 }
 
 void JsonWriter::Open(char bracket) {
   Separate();
   out_.push_back(bracket);
-  first_.push_back(true);
+  ++depth_;
+  if (depth_ > 64)
+    deep_.push_back(true);
+  else
+    SetTopFirst(true);
 }
 
 void JsonWriter::Close(char bracket) {
   out_.push_back(bracket);
-  if (!first_.empty())
-    first_.pop_back();
+  if (depth_ == 0)
+    return;
+  if (depth_ > 64)
+    deep_.pop_back();
+  --depth_;
 }
 
 void JsonWriter::Key(std::string_view key) {
   Separate();
-  out_.push_back('"');
-  Escape(key, out_);
-  out_ += "\":";
+  if (PlainPrefix(key) == key.size()) {
+    // Keys are nearly always literals with nothing to escape: one resize, one copy.
+    size_t at = out_.size();
+    out_.resize(at + key.size() + 3);
+    char* p = out_.data() + at;
+    *p++ = '"';
+    if (!key.empty())  // an empty view's data() may be null
+      std::memcpy(p, key.data(), key.size());
+    p += key.size();
+    *p++ = '"';
+    *p = ':';
+  } else {
+    out_.push_back('"');
+    Escape(key, out_);
+    out_ += "\":";
+  }
   after_key_ = true;
 }
 
 void JsonWriter::String(std::string_view value) {
   Separate();
+  if (PlainPrefix(value) == value.size()) {
+    size_t at = out_.size();
+    out_.resize(at + value.size() + 2);
+    char* p = out_.data() + at;
+    *p++ = '"';
+    if (!value.empty())  // an empty view's data() may be null
+      std::memcpy(p, value.data(), value.size());
+    p[value.size()] = '"';
+    return;
+  }
   out_.push_back('"');
   Escape(value, out_);
   out_.push_back('"');

@@ -54,8 +54,16 @@ class JsonWriter {
   void Close(char bracket);
   void Separate();
 
+  // Per open container, whether nothing was written in it yet: bit d of first_ for the
+  // container at depth d < 64 (no writer goes deeper in practice), the rest in deep_. A writer is
+  // made per document and per selector's details: it must not allocate.
+  bool TopFirst() const { return depth_ <= 64 ? (first_ >> (depth_ - 1)) & 1 : deep_.back(); }
+  void SetTopFirst(bool first);
+
   std::string& out_;
-  std::vector<bool> first_;  // per open container: nothing written in it yet
+  uint64_t first_ = 0;
+  size_t depth_ = 0;
+  std::vector<bool> deep_;
   bool after_key_ = false;
 };
 

@@ -6,6 +6,37 @@
 namespace dragnet {
 namespace {
 
+TEST(JsonWriter, NestsDeeperThanItsInlineStack) {
+  // The first 64 levels live in a bit set, deeper ones in a vector: commas are right in both.
+  std::string out;
+  JsonWriter w(out);
+  std::string expected;
+  for (int depth = 0; depth < 100; ++depth) {
+    w.BeginArray();
+    w.Int(depth);
+    expected += "[" + std::to_string(depth) + ",";
+  }
+  w.String("k\"ey");
+  expected += R"("k\"ey")";
+  for (int depth = 0; depth < 99; ++depth) {
+    w.EndArray();
+    w.Int(depth);
+    expected += "]," + std::to_string(depth);
+  }
+  w.EndArray();
+  expected += "]";
+  EXPECT_EQ(out, expected);
+}
+
+TEST(JsonWriter, EmptyViewsWithoutData) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Field(std::string_view(), std::string_view());
+  w.EndObject();
+  EXPECT_EQ(out, R"({"":""})");
+}
+
 TEST(JsonWriter, WritesNestedValuesWithCommas) {
   std::string out;
   JsonWriter w(out);
