@@ -47,8 +47,10 @@ bool FindSelectors(std::string_view text, const SelectorOptions& options, Select
       ++kept;
     }
   } else {
-    std::set<std::tuple<SelectorKind, std::string_view, uint32_t>> seen;
-    std::set<std::string_view> domains;
+    // Copies, not views: a view of a short value points into the Selector itself, whose slot
+    // the moves below fill with another selector.
+    std::set<std::tuple<SelectorKind, std::string, uint32_t>> seen;
+    std::set<std::string> domains;
     for (size_t i = 0; i < all.size(); ++i) {
       const Selector& s = all[i];
       if (!seen.emplace(s.kind, s.value, s.begin).second)
