@@ -185,6 +185,7 @@ class Extractor {
     }
     if (EndsLine(tag))
       EndBlock();
+    CrumbStart(tag, attributes);
     if (tag == "tr" && !tables_.empty())
       EndRow();
     if (tag == "thead" && !tables_.empty())
@@ -228,6 +229,7 @@ class Extractor {
     }
     if (EndsLine(tag))
       EndBlock();
+    CrumbEnd(tag);
     if (tag == "thead" && !tables_.empty() && tables_.back().thead > 0)
       --tables_.back().thead;
     if (tag == "tr" && !tables_.empty())
@@ -259,6 +261,8 @@ class Extractor {
   void Text(std::string_view piece) {
     if (skip_ > 0)
       return;
+    if (crumbs_depth_ > 0 && crumbs_.size() <= kMaxCrumbs)
+      AppendCollapsed(crumb_.text, crumb_space_, piece, kMaxFieldValueBytes + 4);
     if (line_.empty())
       line_order_ = events_;
     AppendCollapsed(line_, line_space_, piece, kMaxLineBytes);
@@ -282,10 +286,81 @@ class Extractor {
     for (Candidate& candidate : best_)
       out.fields.push_back(std::move(candidate.field));
     out.rows = std::move(rows_);
+    out.breadcrumbs = std::move(crumbs_);
     return out;
   }
 
  private:
+  // Breadcrumbs: the first element whose class, id or aria-label says "breadcrumb"; each link or
+  // list item in it is a crumb, and so is text between them ("Home > Drugs > Steroids").
+  static bool NamesBreadcrumb(std::string_view value) {
+    static constexpr std::string_view kWord = "breadcrumb";
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    for (size_t i = 0; i + kWord.size() <= value.size() && i < 256; ++i) {
+      size_t k = 0;
+      while (k < kWord.size() && lower(value[i + k]) == kWord[k])
+        ++k;
+      if (k == kWord.size())
+        return true;
+    }
+    return false;
+  }
+  void CrumbStart(std::string_view tag, const xmlChar** attributes) {
+    if (crumbs_depth_ > 0) {
+      ++crumbs_depth_;
+      if (tag == "a" || tag == "li") {
+        CloseCrumb();
+        if (tag == "a")
+          crumb_.link = std::string(Attribute(attributes, "href").substr(0, kMaxLinkBytes));
+      }
+      return;
+    }
+    if (crumbs_done_)
+      return;
+    if (NamesBreadcrumb(Attribute(attributes, "class")) ||
+        NamesBreadcrumb(Attribute(attributes, "id")) ||
+        NamesBreadcrumb(Attribute(attributes, "aria-label")))
+      crumbs_depth_ = 1;
+  }
+  void CrumbEnd(std::string_view tag) {
+    if (crumbs_depth_ == 0)
+      return;
+    if (tag == "a" || tag == "li" || crumbs_depth_ == 1)
+      CloseCrumb();
+    if (--crumbs_depth_ == 0)
+      crumbs_done_ = true;
+  }
+  // Ends the crumb being read; separators around it ("›", ">", "/", "»", "|") are not its text.
+  void CloseCrumb() {
+    std::string& text = crumb_.text;
+    auto separator = [](std::string_view t) {
+      for (std::string_view s : {">", "/", "|", "\u00BB", "\u203A", "\u2192", "-", "\u2014", ":"}) {
+        if (t.starts_with(s))
+          return s.size();
+      }
+      return size_t{0};
+    };
+    for (size_t n; (n = separator(text)) > 0;)
+      text.erase(0, std::min(text.find_first_not_of(' ', n), text.size()));
+    while (!text.empty()) {
+      size_t n = 0;
+      for (std::string_view s :
+           {">", "/", "|", "\u00BB", "\u203A", "\u2192", "-", "\u2014", ":", " "}) {
+        if (text.ends_with(s)) {
+          n = s.size();
+          break;
+        }
+      }
+      if (n == 0)
+        break;
+      text.resize(text.size() - n);
+    }
+    if (!text.empty() && text.size() <= kMaxFieldValueBytes && crumbs_.size() < kMaxCrumbs)
+      crumbs_.push_back(std::move(crumb_));
+    crumb_ = {};
+    crumb_space_ = false;
+  }
+
   static std::string_view Attribute(const xmlChar** attributes, std::string_view key) {
     for (size_t i = 0; attributes != nullptr && attributes[i] != nullptr; i += 2) {
       if (key == reinterpret_cast<const char*>(attributes[i]) && attributes[i + 1] != nullptr)
@@ -470,6 +545,12 @@ class Extractor {
 
   const FieldLabels& labels_;
   size_t events_ = 0;
+  static constexpr size_t kMaxCrumbs = 16;
+  int crumbs_depth_ = 0;  // > 0 inside the breadcrumbs element: elements open in it, plus one
+  bool crumbs_done_ = false;
+  Crumb crumb_;
+  bool crumb_space_ = false;
+  std::vector<Crumb> crumbs_;
   int skip_ = 0;         // inside script, style, template or noscript
   size_t overflow_ = 0;  // frames not tracked because kMaxOpenFrames were open
   std::vector<Frame> frames_;

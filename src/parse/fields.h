@@ -104,9 +104,16 @@ struct Field {
   std::string link;   // href of the first link in the value ("/vendor/bob"), else ""
 };
 
+// One step of a page's breadcrumb trail ("Home › Drugs › Steroids › <the listing>").
+struct Crumb {
+  std::string text;
+  std::string link;  // the crumb's href; "" for text without a link (often the page itself)
+};
+
 struct ExtractedFields {
   std::vector<Field> fields;             // one per id, the first occurrence in the page
   std::vector<std::vector<Field>> rows;  // records of header-row tables, in document order
+  std::vector<Crumb> breadcrumbs;        // the first breadcrumb trail, up to 16 steps
 };
 
 inline constexpr size_t kMaxFieldValueBytes = 512;

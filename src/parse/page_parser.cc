@@ -167,6 +167,30 @@ void FillFromHeading(const HtmlText& text, std::string_view page_type, Extracted
   fields.fields.push_back({std::string(id), "(heading)", std::move(value), ""});
 }
 
+// A listing's category from its breadcrumb trail, when no label gave one: the last linked crumb
+// before the listing itself, not the first (the site's home). "Home › Drugs › Steroids › AXA MED
+// TREN 1MG" gives "Steroids".
+void FillFromBreadcrumbs(ExtractedFields& fields) {
+  for (const Field& f : fields.fields) {
+    if (f.id == "category")
+      return;
+  }
+  std::string_view title;
+  for (const Field& f : fields.fields) {
+    if (f.id == "title")
+      title = f.value;
+  }
+  const std::vector<Crumb>& crumbs = fields.breadcrumbs;
+  size_t last = crumbs.size();
+  // The page itself: crumbs at the end without a link, or the one naming the listing.
+  while (last > 0 && (crumbs[last - 1].link.empty() || crumbs[last - 1].text == title))
+    --last;
+  if (last < 2)
+    return;
+  const Crumb& crumb = crumbs[last - 1];
+  fields.fields.push_back({"category", "(breadcrumb)", crumb.text, crumb.link});
+}
+
 }  // namespace
 
 Result<PageParser> PageParser::Load(const PageParserOptions& options) {
@@ -250,6 +274,8 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
     FillFromHeading(text, out.type.type, out.fields);
     FillFromCountBadges(text.text, out.fields);
   }
+  if (out.type.type == "listing")
+    FillFromBreadcrumbs(out.fields);
   out.feedback = std::move(read.feedback);
   if (main_text_)
     out.main_text = ExtractMainContent(html).text;

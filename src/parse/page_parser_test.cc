@@ -145,6 +145,45 @@ TEST(PageParserTest, CountBadgesGiveStockAndSales) {
   }
 }
 
+TEST(PageParserTest, BreadcrumbsGiveTheCategory) {
+  PageParser parser = Parser({});
+  auto category = [&](const std::string& crumbs) {
+    std::string page = "<html><head><title>AXA TREN 1MG</title></head><body>" + crumbs +
+                       "<h2>AXA TREN 1MG</h2><div>Price: 35 EUR</div><div>Vendor: pharma</div>"
+                       "<button>Buy now</button></body></html>";
+    ParsedPage p = parser.Parse(page, "", "http://m.onion/listing/1");
+    EXPECT_EQ(p.type.type, "listing");
+    for (const Field& f : p.fields.fields) {
+      if (f.id == "category")
+        return f.label + ": " + f.value;
+    }
+    return std::string();
+  };
+  // A list whose last item is the page itself, separators as text, the listing linked too.
+  EXPECT_EQ(category(R"(<ol class="breadcrumb"><li><a href="/">Home</a></li>
+<li><a href="/c/7">Drugs &amp; Chemicals</a></li><li><a href="/c/14">Steroids</a></li>
+<li class="active">AXA TREN 1MG</li></ol>)"),
+            "(breadcrumb): Steroids");
+  EXPECT_EQ(category(R"(<nav aria-label="Breadcrumb"><a href="/">Market</a> &raquo;
+<a href="/c/1">Drugs</a> &raquo; <a href="/c/2">Opioids</a> &raquo; <a href="/l/1">AXA TREN 1MG</a></nav>)"),
+            "(breadcrumb): Opioids");
+  EXPECT_EQ(
+      category(R"(<div id="breadcrumbs"><a href="/">Главная</a> › <a href="/c/3">Стимуляторы</a>
+› AXA TREN 1MG</div>)"),
+      "(breadcrumb): Стимуляторы");
+  // Only the site's home before the listing: no category. A label wins over the trail.
+  EXPECT_EQ(
+      category(R"(<ul class="breadcrumb"><li><a href="/">Home</a></li><li>AXA TREN 1MG</li></ul>)"),
+      "");
+  EXPECT_EQ(
+      category(
+          R"(<ul class="breadcrumb"><li><a href="/">Home</a></li><li><a href="/c">Pills</a></li></ul>
+<p>Category: Benzos</p>)"),
+      "Category: Benzos");
+  EXPECT_EQ(category("<div class=\"crumbs\"><a href=\"/\">Home</a> <a href=\"/c\">Pills</a></div>"),
+            "");
+}
+
 TEST(PageParserTest, HostileBytesGiveAPageType) {
   PageParser parser = Parser({});
   for (std::string bytes : {std::string(), std::string(100000, '<'), std::string("\xff\xfe\x00<"),
