@@ -172,6 +172,49 @@ struct Candidate {
   Field field;
 };
 
+// The value in the text of an element a class word marked (FieldLabels::MatchClass): its first
+// number, with the currency beside it for a price ("35 EUR 0.003834" gives "35 EUR") and with
+// its scale otherwise ("4.77 / 5.0", "95.4"); "" when the text has no number or is prose.
+std::string ValueByClass(std::string_view id, std::string_view text) {
+  if (text.size() > 64)
+    return "";
+  std::vector<std::string_view> tokens;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = std::min(text.find(' ', at), text.size());
+    if (end > at)
+      tokens.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  auto digit = [](std::string_view t) {
+    return std::any_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  auto number = [](std::string_view t) {
+    return std::all_of(t.begin(), t.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; });
+  };
+  auto currency = [&](std::string_view t) { return t.size() <= 4 && t != "/" && !digit(t); };
+  size_t k = 0;
+  while (k < tokens.size() && !digit(tokens[k]))
+    ++k;
+  if (k == tokens.size())
+    return "";
+  size_t first = k;
+  size_t last = k + 1;
+  if (id == "price" && number(tokens[k])) {
+    if (k + 1 < tokens.size() && currency(tokens[k + 1]))
+      last = k + 2;
+    else if (k > 0 && currency(tokens[k - 1]))
+      first = k - 1;
+  } else if (id != "price" && k + 2 < tokens.size() && tokens[k + 1] == "/" &&
+             digit(tokens[k + 2])) {
+    last = k + 3;
+  }
+  std::string out;
+  for (size_t i = first; i < last; ++i)
+    out.append(i == first ? "" : " ").append(tokens[i]);
+  return out;
+}
+
 class Extractor {
  public:
   explicit Extractor(const FieldLabels& labels) : labels_(labels) {}
@@ -186,6 +229,7 @@ class Extractor {
     if (EndsLine(tag))
       EndBlock();
     CrumbStart(tag, attributes);
+    ClassStart(tag, attributes);
     if (tag == "tr" && !tables_.empty())
       EndRow();
     if (tag == "thead" && !tables_.empty())
@@ -230,6 +274,7 @@ class Extractor {
     if (EndsLine(tag))
       EndBlock();
     CrumbEnd(tag);
+    ClassEnd(tag);
     if (tag == "thead" && !tables_.empty() && tables_.back().thead > 0)
       --tables_.back().thead;
     if (tag == "tr" && !tables_.empty())
@@ -263,6 +308,10 @@ class Extractor {
       return;
     if (crumbs_depth_ > 0 && crumbs_.size() <= kMaxCrumbs)
       AppendCollapsed(crumb_.text, crumb_space_, piece, kMaxFieldValueBytes + 4);
+    if (class_depth_ > 0) {
+      AppendCollapsed(class_text_, class_space_, piece, 128);
+      class_unstruck_ = class_unstruck_ || (struck_ == 0 && HasAlnum(piece));
+    }
     if (line_.empty())
       line_order_ = events_;
     AppendCollapsed(line_, line_space_, piece, kMaxLineBytes);
@@ -287,10 +336,46 @@ class Extractor {
       out.fields.push_back(std::move(candidate.field));
     out.rows = std::move(rows_);
     out.breadcrumbs = std::move(crumbs_);
+    // Values marked by a class word only where no label gave the field.
+    for (Candidate& candidate : by_class_) {
+      bool have = std::any_of(out.fields.begin(), out.fields.end(),
+                              [&](const Field& f) { return f.id == candidate.field.id; });
+      if (!have)
+        out.fields.push_back(std::move(candidate.field));
+    }
     return out;
   }
 
  private:
+  // An element whose class names a field (labels.yaml `classes`): its text, read to its end.
+  void ClassStart(std::string_view tag, const xmlChar** attributes) {
+    if (tag == "s" || tag == "del" || tag == "strike")
+      ++struck_;
+    if (class_depth_ > 0) {
+      ++class_depth_;
+      return;
+    }
+    std::string_view id = labels_.MatchClass(Attribute(attributes, "class"));
+    if (id.empty() || std::any_of(by_class_.begin(), by_class_.end(),
+                                  [&](const Candidate& c) { return c.field.id == id; }))
+      return;
+    class_depth_ = 1;
+    class_id_ = id;
+    class_text_.clear();
+    class_space_ = false;
+    class_unstruck_ = false;
+  }
+  void ClassEnd(std::string_view tag) {
+    if ((tag == "s" || tag == "del" || tag == "strike") && struck_ > 0)
+      --struck_;
+    if (class_depth_ == 0 || --class_depth_ > 0)
+      return;
+    // A price struck through is the old one.
+    std::string value = class_unstruck_ ? ValueByClass(class_id_, class_text_) : "";
+    if (!value.empty() && labels_.Accepts(class_id_, value))
+      by_class_.push_back({events_, 2, {std::string(class_id_), "(class)", std::move(value), ""}});
+  }
+
   // Breadcrumbs: the first element whose class, id or aria-label says "breadcrumb"; each link or
   // list item in it is a crumb, and so is text between them ("Home > Drugs > Steroids").
   static bool NamesBreadcrumb(std::string_view value) {
@@ -551,6 +636,13 @@ class Extractor {
   Crumb crumb_;
   bool crumb_space_ = false;
   std::vector<Crumb> crumbs_;
+  int class_depth_ = 0;  // > 0 inside an element a class word marked: elements open, plus one
+  std::string_view class_id_;
+  std::string class_text_;
+  bool class_space_ = false;
+  bool class_unstruck_ = false;  // some of its text is outside <s>, <del> and <strike>
+  int struck_ = 0;               // <s>, <del> and <strike> elements open
+  std::vector<Candidate> by_class_;
   int skip_ = 0;         // inside script, style, template or noscript
   size_t overflow_ = 0;  // frames not tracked because kMaxOpenFrames were open
   std::vector<Frame> frames_;
@@ -692,6 +784,29 @@ FieldValueType FieldLabels::ValueType(std::string_view id) const {
   return FieldValueType::kText;
 }
 
+std::string_view FieldLabels::MatchClass(std::string_view class_attribute) const {
+  if (class_words_.empty() || class_attribute.size() > 1024)
+    return {};
+  std::string part;
+  auto match = [&]() -> std::string_view {
+    for (const auto& [word, index] : class_words_) {
+      if (part == word)
+        return fields_[index].id;
+    }
+    return {};
+  };
+  for (char c : class_attribute) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '-' || c == '_') {
+      if (std::string_view id = match(); !id.empty())
+        return id;
+      part.clear();
+    } else {
+      part.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    }
+  }
+  return match();
+}
+
 bool FieldLabels::Accepts(std::string_view id, std::string_view value) const {
   return ValueType(id) != FieldValueType::kNumber || HasDigit(value);
 }
@@ -731,7 +846,7 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
       const YAML::Node by_lang = field.IsMap() ? field["labels"] : YAML::Node();
       const auto& known = FieldLabels::KnownIds();
       if (field.IsMap())
-        check_keys(field, {"id", "labels", "value"});
+        check_keys(field, {"id", "labels", "value", "classes"});
       if (!id.IsScalar() || std::find(known.begin(), known.end(), id.Scalar()) == known.end()) {
         error(id ? id : field, "unknown field id `" + (id.IsScalar() ? id.Scalar() : "") + "`");
         continue;
@@ -753,6 +868,20 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
         } else {
           error(value, "`value` must be `text` or `number`");
         }
+      }
+      if (const YAML::Node classes = field["classes"]; classes) {
+        for (size_t c = 0; classes.IsSequence() && c < classes.size(); ++c) {
+          const std::string word = classes[c].IsScalar() ? classes[c].Scalar() : "";
+          bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
+            return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+          });
+          if (!plain)
+            error(classes[c], "a class word is lower-case ASCII letters and digits");
+          else
+            labels.class_words_.emplace_back(word, index);
+        }
+        if (!classes.IsSequence())
+          error(classes, "`classes` must be a list of words");
       }
       for (const auto& entry : by_lang) {
         const std::string& lang = entry.first.Scalar();

@@ -41,6 +41,9 @@ struct FieldDefinition {
   std::string id;  // one of FieldLabels::KnownIds()
   std::vector<FieldLabel> labels;
   FieldValueType value = FieldValueType::kText;  // `value: number` in the data file
+  // Words of an element's class that mark its text as this field's value when no label gives
+  // one (`classes: [price]`: <div class="listing-price">35 EUR</div>).
+  std::vector<std::string> classes;
 };
 
 // The labels of every field, folded for matching. Built by LoadFieldLabels.
@@ -63,6 +66,11 @@ class FieldLabels {
   // prefix matching, so "Seller" is a label and "Seller level" or "Germany" are not.
   std::string_view MatchWhole(std::string_view text) const;
 
+  // The id of the field one of whose `classes` words is a part of a word of `class_attribute`
+  // (split at white space, '-' and '_', ASCII case-folded: "listing-price", "username_rating"),
+  // "" when none.
+  std::string_view MatchClass(std::string_view class_attribute) const;
+
   // The type of value field `id` takes; kText for unknown ids.
   FieldValueType ValueType(std::string_view id) const;
   // Whether `value` is of the type field `id` takes; true for unknown ids.
@@ -81,7 +89,8 @@ class FieldLabels {
   };
   // Folded label -> index in fields_; looked up by string_view without a copy.
   std::unordered_map<std::string, size_t, Hash, std::equal_to<>> by_label_;
-  size_t longest_label_ = 0;  // bytes, folded
+  size_t longest_label_ = 0;                                 // bytes, folded
+  std::vector<std::pair<std::string, size_t>> class_words_;  // class word -> index in fields_
 };
 
 // Parses the YAML text of a labels file; errors are "file:line: message", one per line, for

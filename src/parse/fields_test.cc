@@ -200,6 +200,25 @@ TEST(ExtractFields, BrokenMarkupUnclosedTagsAndNestedTables) {
 
 // A vendor cell holding a link and a rating badge in its own elements (as on SR2-style and
 // Berlusconi-style markets) gives the link text; plain text of the cell itself stays.
+TEST(ExtractFields, ClassWordsGiveValuesNoLabelGives) {
+  auto out = ExtractFields(R"(<h2>AXA TREN</h2><div class="related"><span class="price-old">
+<s>50 EUR</s></span></div>
+<div class="listing-price"><strong>35 <b>EUR</b></strong> <span>0.003834</span></div>
+<span class="Vendor_Rating">4.77 / 5.0 (120 reviews)</span><span class="rating">99%</span>
+<p class="priceless">12 USD</p><div class="stock-price">no number here</div>)",
+                           Labels());
+  // The first marked element of each field, not a price struck through; a label, where there is
+  // one, wins.
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"price=35 EUR", "rating=4.77 / 5.0"}));
+  out = ExtractFields(
+      R"(<div class="price">USD 20</div><p>Price: 35 EUR</p><div class="rating">long text without a number at all</div>)",
+      Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"price=35 EUR"}));
+  EXPECT_EQ(Labels().MatchClass("col-md-4 listing-price"), "price");
+  EXPECT_EQ(Labels().MatchClass("username_rating"), "rating");
+  EXPECT_EQ(Labels().MatchClass("priceless ratings"), "");
+}
+
 TEST(ExtractFields, VendorCellLinkWithABadgeIsTheLinkText) {
   auto out = ExtractFields(R"(<table class="producttable"><tbody>
       <tr><th>Item info:</th><th>&nbsp;</th></tr>
@@ -208,8 +227,9 @@ TEST(ExtractFields, VendorCellLinkWithABadgeIsTheLinkText) {
         <span class="username_rating" title="average vendor rating">97.1</span></td></tr>
       <tr><td>ships from</td><td>Belgium</td></tr></tbody></table>)",
                            Labels());
+  // The badge is no part of the name; its class says it is the rating.
   EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"vendor=bakerbob </market/user/bakerbob>",
-                                                        "ships_from=Belgium"}));
+                                                        "ships_from=Belgium", "rating=97.1"}));
 
   out = ExtractFields(
       "<table><tr><td><b>Vendor</b></td><td>\n<a href='?c=listings&a=vendor&v_id=9'>NordPharm</a> "
