@@ -72,7 +72,19 @@ bool FindSelectors(std::string_view text, const SelectorOptions& options, Select
 bool MaskOpaqueSelectors(const SelectorFindings& found, std::string_view text, std::string& out) {
   bool copied = false;
   for (const Selector& s : found.selectors) {
+    uint32_t begin = s.begin;
     switch (s.kind) {
+      case SelectorKind::kUrl: {
+        // A URL's query and fragment are machine tokens ("?hash=9f86", "#ice"); its path may be
+        // the listing's words ("/product/mdma-crystals") and stays.
+        if (s.begin >= s.end || s.end > text.size())
+          continue;
+        size_t cut = text.substr(s.begin, s.end - s.begin).find_first_of("?#");
+        if (cut == std::string_view::npos)
+          continue;
+        begin = s.begin + static_cast<uint32_t>(cut);
+        break;
+      }
       case SelectorKind::kPgpKey:
       case SelectorKind::kPgpFingerprint:
       case SelectorKind::kPgpKeyId:
@@ -90,13 +102,13 @@ bool MaskOpaqueSelectors(const SelectorFindings& found, std::string_view text, s
       default:
         continue;
     }
-    if (s.begin >= s.end || s.end > text.size())
+    if (begin >= s.end || s.end > text.size())
       continue;
     if (!copied) {
       out.assign(text);
       copied = true;
     }
-    std::fill(out.begin() + s.begin, out.begin() + s.end, ' ');
+    std::fill(out.begin() + begin, out.begin() + s.end, ' ');
   }
   // A mistyped address or a damaged key block is as opaque as a valid one.
   for (const SelectorAnomaly& a : found.anomalies) {

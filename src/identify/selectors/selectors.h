@@ -28,8 +28,8 @@ struct SelectorOptions {
 bool FindSelectors(std::string_view text, const SelectorOptions& options, SelectorFindings& out);
 
 // Copies `text` into `out` with the selectors that are opaque strings (PGP blocks, fingerprints,
-// wallet addresses, onion addresses, Session ids, and the address-shaped tokens reported as
-// anomalies) blanked with spaces, offsets unchanged, so that
+// wallet addresses, onion addresses, Session ids, the query and fragment of a URL, and the
+// address-shaped tokens reported as anomalies) blanked with spaces, offsets unchanged, so that
 // the substances analyzer does not read "f3t" in "bc1q...kv8f3t4" or a price in "BTC 1Bv...".
 // Returns false, leaving `out` alone, when there is nothing to blank.
 bool MaskOpaqueSelectors(const SelectorFindings& found, std::string_view text, std::string& out);

@@ -89,6 +89,23 @@ TEST(SelectorsTest, RepeatedDomainsAreKeptOnceAndRepeatedSelectorsAtEachPlace) {
   EXPECT_EQ(whatsapp, 2);
 }
 
+TEST(SelectorsTest, MaskingBlanksWalletsAndUrlQueriesButNotUrlPaths) {
+  const std::string text =
+      "get https://files.example.com/mdma-crystals?hash=9f86d0&ice=1#speed and "
+      "pay bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 now";
+  SelectorFindings found;
+  std::string masked;
+  std::string_view seen = FindSelectorsAndMask(text, {}, found, masked);
+  ASSERT_EQ(seen.size(), text.size());
+  EXPECT_NE(seen.find("/mdma-crystals"), std::string_view::npos);
+  EXPECT_EQ(seen.find("hash"), std::string_view::npos);
+  EXPECT_EQ(seen.find("ice"), std::string_view::npos);
+  EXPECT_EQ(seen.find("speed"), std::string_view::npos);
+  EXPECT_EQ(seen.find("bc1q"), std::string_view::npos);
+  EXPECT_NE(seen.find(" and "), std::string_view::npos);
+  EXPECT_NE(seen.find(" now"), std::string_view::npos);
+}
+
 TEST(SelectorsTest, HostileTextGivesValidJson) {
   std::string text = "@@@@ http://\xff\xfe.com/\xc3 bc1" + std::string(5000, 'q') + " +7 " +
                      std::string(100, '9') + " [at] [dot]";
