@@ -200,6 +200,9 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::Build(
           if (variant.size() >= 5 && variant.back() == 'i')
             variant.pop_back();
         }
+        if (variant.size() >= 5 && name.ambiguity == Ambiguity::kNone &&
+            name.target == Name::Target::kSubstance)
+          endings = Endings::kSlavicAdjective;
       } else if (!codeish && variant.size() >= 4) {
         endings = Endings::kPlural;
       }
@@ -224,8 +227,14 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::Build(
         refs.push_back(ref);
         continue;
       }
-      if (ref.endings == Endings::kSlavic)
-        same->endings = Endings::kSlavic;  // "Amfetamin" (de) and "amfetamina" (pl): both apply
+      // "Amfetamin" (de) and "amfetamina" (pl): both apply; adjectives only if both allow them.
+      bool slavic = ref.endings == Endings::kSlavic || ref.endings == Endings::kSlavicAdjective;
+      bool same_slavic =
+          same->endings == Endings::kSlavic || same->endings == Endings::kSlavicAdjective;
+      if (slavic && !same_slavic)
+        same->endings = ref.endings;
+      else if (slavic && ref.endings != same->endings)
+        same->endings = Endings::kSlavic;
       const Name& kept = lexicon.names[static_cast<size_t>(same->name)];
       if (same->name != ref.name && same->alt_name < 0 && kept.ambiguity != name.ambiguity &&
           same->form != form) {
@@ -374,7 +383,10 @@ void LexiconMatcher::OnLiteral(const NormalizedText& text, uint32_t literal, uin
       case Endings::kPlural:
         try_endings(kPluralEndings);
         break;
-      case Endings::kSlavic: {
+      case Endings::kSlavic:
+        try_endings(kSlavicEndings);
+        break;
+      case Endings::kSlavicAdjective: {
         size_t before = hits.size();
         try_endings(kSlavicAdjectiveEndings);
         if (hits.size() == before)

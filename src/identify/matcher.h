@@ -68,7 +68,9 @@ class LexiconMatcher {
   struct Database;
 
  private:
-  enum class Endings : uint8_t { kNone, kPlural, kSlavic };
+  // kSlavicAdjective: the case endings and the adjectives made with -ов-/-ев- ("героиновых"),
+  // for unambiguous substance names of five letters or more only ("кокосовое" is no cocaine).
+  enum class Endings : uint8_t { kNone, kPlural, kSlavic, kSlavicAdjective };
   struct Ref {
     int name;
     uint32_t length;

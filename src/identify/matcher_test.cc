@@ -72,6 +72,10 @@ TEST_F(MatcherTest, AllowsInflectionEndingsOfTheNamesLanguage) {
   EXPECT_EQ(Found("героиновых"), std::vector<std::string>({"героин"}));
   EXPECT_EQ(Found("героиновая"), std::vector<std::string>({"героин"}));
   EXPECT_TRUE(Found("героиновщик").empty());
+  // Not for short or ambiguous names: everyday adjectives stay everyday.
+  for (const char* everyday : {"кокосовое масло", "кленовый сироп", "тестовый заказ",
+                               "винтовая лестница", "солевой раствор", "ледовый дворец"})
+    EXPECT_TRUE(Found(everyday).empty()) << everyday;
 }
 
 TEST_F(MatcherTest, DoubledLettersMayBeWrittenOnceOrStretched) {
