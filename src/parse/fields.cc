@@ -172,9 +172,10 @@ struct Candidate {
   Field field;
 };
 
-// The value in the text of an element a class word marked (FieldLabels::MatchClass): its first
-// number, with the currency beside it for a price ("35 EUR 0.003834" gives "35 EUR") and with
-// its scale otherwise ("4.77 / 5.0", "95.4"); "" when the text has no number or is prose.
+// The value in the text of an element a class word marked (FieldLabels::MatchClass): for a price
+// the first number with its currency ("35 EUR 0.003834" gives "35 EUR", "$35" and "฿0.006" stay
+// whole; "1g" is an amount, not a price); otherwise the first plain number with its scale
+// ("4.77 / 5.0", "95.4", "98%"). "" when there is none or the text is prose.
 std::string ValueByClass(std::string_view id, std::string_view text) {
   if (text.size() > 64)
     return "";
@@ -185,34 +186,61 @@ std::string ValueByClass(std::string_view id, std::string_view text) {
       tokens.push_back(text.substr(at, end - at));
     at = end + 1;
   }
-  auto digit = [](std::string_view t) {
-    return std::any_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto digit = [&](std::string_view t) { return std::any_of(t.begin(), t.end(), is_digit); };
+  auto number = [&](std::string_view t) {
+    return !t.empty() && std::all_of(t.begin(), t.end(),
+                                     [&](char c) { return is_digit(c) || c == '.' || c == ','; });
   };
-  auto number = [](std::string_view t) {
-    return std::all_of(t.begin(), t.end(),
-                       [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; });
+  // What may stand beside a number as its currency: short, no digit, no unit of amount.
+  auto currency = [&](std::string_view t) {
+    static constexpr std::string_view kUnits[] = {"g",  "gr", "mg", "kg",  "ml", "oz",
+                                                  "lb", "x",  "pc", "pcs", "%",  "/",
+                                                  "г",  "гр", "мг", "кг",  "мл", "шт"};
+    if (t.empty() || t.size() > 4 || digit(t))
+      return false;
+    std::string lower(t);
+    for (char& c : lower)
+      c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    return std::find(std::begin(kUnits), std::end(kUnits), lower) == std::end(kUnits);
   };
-  auto currency = [&](std::string_view t) { return t.size() <= 4 && t != "/" && !digit(t); };
-  size_t k = 0;
-  while (k < tokens.size() && !digit(tokens[k]))
-    ++k;
-  if (k == tokens.size())
-    return "";
-  size_t first = k;
-  size_t last = k + 1;
-  if (id == "price" && number(tokens[k])) {
-    if (k + 1 < tokens.size() && currency(tokens[k + 1]))
-      last = k + 2;
-    else if (k > 0 && currency(tokens[k - 1]))
-      first = k - 1;
-  } else if (id != "price" && k + 2 < tokens.size() && tokens[k + 1] == "/" &&
-             digit(tokens[k + 2])) {
-    last = k + 3;
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    std::string_view t = tokens[k];
+    if (!digit(t))
+      continue;
+    if (id == "price") {
+      if (number(t)) {
+        if (k + 1 < tokens.size() && currency(tokens[k + 1]))
+          return std::string(t) + " " + std::string(tokens[k + 1]);
+        if (k > 0 && currency(tokens[k - 1]))
+          return std::string(tokens[k - 1]) + " " + std::string(t);
+        continue;
+      }
+      // A number written together with its currency: what is not the number is the currency.
+      size_t first = t.find_first_of("0123456789");
+      size_t last = t.find_last_of("0123456789");
+      std::string_view before = t.substr(0, first);
+      std::string_view after = t.substr(last + 1);
+      if (number(t.substr(first, last - first + 1)) && (before.empty() != after.empty()) &&
+          currency(before.empty() ? after : before))
+        return std::string(t);
+      continue;
+    }
+    // Other fields: a plain number, a share or a score "4.77 / 5.0" or "4.5/5".
+    std::string_view core = t;
+    if (core.ends_with('%'))
+      core.remove_suffix(1);
+    size_t slash = core.find('/');
+    bool plain = slash == std::string_view::npos
+                     ? number(core)
+                     : number(core.substr(0, slash)) && number(core.substr(slash + 1));
+    if (!plain)
+      return "";
+    if (k + 2 < tokens.size() && tokens[k + 1] == "/" && number(tokens[k + 2]))
+      return std::string(t) + " / " + std::string(tokens[k + 2]);
+    return std::string(t);
   }
-  std::string out;
-  for (size_t i = first; i < last; ++i)
-    out.append(i == first ? "" : " ").append(tokens[i]);
-  return out;
+  return "";
 }
 
 class Extractor {
@@ -308,9 +336,10 @@ class Extractor {
       return;
     if (crumbs_depth_ > 0 && crumbs_.size() <= kMaxCrumbs)
       AppendCollapsed(crumb_.text, crumb_space_, piece, kMaxFieldValueBytes + 4);
-    if (class_depth_ > 0) {
-      AppendCollapsed(class_text_, class_space_, piece, 128);
-      class_unstruck_ = class_unstruck_ || (struck_ == 0 && HasAlnum(piece));
+    // Text struck through (an old price) is no part of a marked element's value.
+    for (ClassCapture& capture : class_open_) {
+      if (struck_ == 0)
+        AppendCollapsed(capture.text, capture.space, piece, 128);
     }
     if (line_.empty())
       line_order_ = events_;
@@ -347,60 +376,72 @@ class Extractor {
   }
 
  private:
-  // An element whose class names a field (labels.yaml `classes`): its text, read to its end.
+  // Elements whose class names a field (labels.yaml `classes`): their text, each read to its end;
+  // nested ones each on their own ("rating-box" around "rating"), the first value found wins.
   void ClassStart(std::string_view tag, const xmlChar** attributes) {
     if (tag == "s" || tag == "del" || tag == "strike")
       ++struck_;
-    if (class_depth_ > 0) {
-      ++class_depth_;
-      return;
-    }
+    for (ClassCapture& capture : class_open_)
+      ++capture.depth;
     std::string_view id = labels_.MatchClass(Attribute(attributes, "class"));
-    if (id.empty() || std::any_of(by_class_.begin(), by_class_.end(),
-                                  [&](const Candidate& c) { return c.field.id == id; }))
+    if (id.empty() || class_open_.size() >= kMaxClassCaptures ||
+        std::any_of(by_class_.begin(), by_class_.end(),
+                    [&](const Candidate& c) { return c.field.id == id; }))
       return;
-    class_depth_ = 1;
-    class_id_ = id;
-    class_text_.clear();
-    class_space_ = false;
-    class_unstruck_ = false;
+    class_open_.push_back({id, 1, {}, false});
   }
   void ClassEnd(std::string_view tag) {
     if ((tag == "s" || tag == "del" || tag == "strike") && struck_ > 0)
       --struck_;
-    if (class_depth_ == 0 || --class_depth_ > 0)
-      return;
-    // A price struck through is the old one.
-    std::string value = class_unstruck_ ? ValueByClass(class_id_, class_text_) : "";
-    if (!value.empty() && labels_.Accepts(class_id_, value))
-      by_class_.push_back({events_, 2, {std::string(class_id_), "(class)", std::move(value), ""}});
+    for (ClassCapture& capture : class_open_)
+      --capture.depth;
+    while (!class_open_.empty() && class_open_.back().depth <= 0) {
+      ClassCapture capture = std::move(class_open_.back());
+      class_open_.pop_back();
+      bool found = std::any_of(by_class_.begin(), by_class_.end(),
+                               [&](const Candidate& c) { return c.field.id == capture.id; });
+      std::string value = found ? "" : ValueByClass(capture.id, capture.text);
+      if (!value.empty() && labels_.Accepts(capture.id, value))
+        by_class_.push_back(
+            {events_, 2, {std::string(capture.id), "(class)", std::move(value), ""}});
+    }
   }
 
   // Breadcrumbs: the first element whose class, id or aria-label says "breadcrumb"; each link or
   // list item in it is a crumb, and so is text between them ("Home > Drugs > Steroids").
   static bool NamesBreadcrumb(std::string_view value) {
-    static constexpr std::string_view kWord = "breadcrumb";
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    for (size_t i = 0; i + kWord.size() <= value.size() && i < 256; ++i) {
-      size_t k = 0;
-      while (k < kWord.size() && lower(value[i + k]) == kWord[k])
-        ++k;
-      if (k == kWord.size())
-        return true;
+    // A word of the value, or a part of one between '-' and '_': "breadcrumb", "nav-breadcrumbs".
+    std::string part;
+    auto check = [&] { return part == "breadcrumb" || part == "breadcrumbs"; };
+    for (char c : value.substr(0, 512)) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '-' || c == '_') {
+        if (check())
+          return true;
+        part.clear();
+      } else {
+        part.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+      }
     }
-    return false;
+    return check();
   }
   void CrumbStart(std::string_view tag, const xmlChar** attributes) {
     if (crumbs_depth_ > 0) {
       ++crumbs_depth_;
       if (tag == "a" || tag == "li") {
         CloseCrumb();
-        if (tag == "a")
-          crumb_.link = std::string(Attribute(attributes, "href").substr(0, kMaxLinkBytes));
+        std::string_view href = tag == "a" ? Attribute(attributes, "href") : "";
+        // "#" and scripts lead nowhere: such a crumb is the page itself, like one without a link.
+        if (href.size() <= kMaxLinkBytes && !href.starts_with('#') &&
+            !href.starts_with("javascript:"))
+          crumb_.link = std::string(href);
       }
       return;
     }
     if (crumbs_done_)
+      return;
+    const bool container = tag == "ol" || tag == "ul" || tag == "nav" || tag == "div" ||
+                           tag == "p" || tag == "section" || tag == "span";
+    if (!container)
       return;
     if (NamesBreadcrumb(Attribute(attributes, "class")) ||
         NamesBreadcrumb(Attribute(attributes, "id")) ||
@@ -412,8 +453,12 @@ class Extractor {
       return;
     if (tag == "a" || tag == "li" || crumbs_depth_ == 1)
       CloseCrumb();
-    if (--crumbs_depth_ == 0)
-      crumbs_done_ = true;
+    // A trail of one step is no trail (an icon, a heading): the next one may be.
+    if (--crumbs_depth_ == 0) {
+      crumbs_done_ = crumbs_.size() >= 2;
+      if (!crumbs_done_)
+        crumbs_.clear();
+    }
   }
   // Ends the crumb being read; separators around it ("›", ">", "/", "»", "|") are not its text.
   void CloseCrumb() {
@@ -636,12 +681,15 @@ class Extractor {
   Crumb crumb_;
   bool crumb_space_ = false;
   std::vector<Crumb> crumbs_;
-  int class_depth_ = 0;  // > 0 inside an element a class word marked: elements open, plus one
-  std::string_view class_id_;
-  std::string class_text_;
-  bool class_space_ = false;
-  bool class_unstruck_ = false;  // some of its text is outside <s>, <del> and <strike>
-  int struck_ = 0;               // <s>, <del> and <strike> elements open
+  struct ClassCapture {
+    std::string_view id;
+    int depth = 0;  // elements open inside it, plus one
+    std::string text;
+    bool space = false;
+  };
+  static constexpr size_t kMaxClassCaptures = 8;
+  std::vector<ClassCapture> class_open_;
+  int struck_ = 0;  // <s>, <del> and <strike> elements open
   std::vector<Candidate> by_class_;
   int skip_ = 0;         // inside script, style, template or noscript
   size_t overflow_ = 0;  // frames not tracked because kMaxOpenFrames were open
@@ -879,6 +927,8 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
             error(classes[c], "a class word is lower-case ASCII letters and digits");
           else
             labels.class_words_.emplace_back(word, index);
+          if (plain)
+            labels.fields_[index].classes.push_back(word);
         }
         if (!classes.IsSequence())
           error(classes, "`classes` must be a list of words");

@@ -214,6 +214,20 @@ TEST(ExtractFields, ClassWordsGiveValuesNoLabelGives) {
       R"(<div class="price">USD 20</div><p>Price: 35 EUR</p><div class="rating">long text without a number at all</div>)",
       Labels());
   EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"price=35 EUR"}));
+  // An old price struck through inside the element; an amount is no price; a review count is
+  // no rating; a marked element inside another marked one is read on its own.
+  out = ExtractFields(
+      R"(<div class="price"><del>50 EUR</del> 35 EUR</div>
+<div class="rating-section"><h3>Ratings</h3><span class="rating">4.5/5</span> (12 reviews)</div>)",
+      Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"price=35 EUR", "rating=4.5/5"}));
+  out = ExtractFields(
+      R"(<select class="price-select"><option>1g - 50 EUR</option></select>
+<div class="rating">★★★★☆ (12 reviews)</div><p class="price">$35</p>)",
+      Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"price=50 EUR"}));
+  out = ExtractFields(R"(<p class="price">$35</p><p class="price">0.006 ฿</p>)", Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"price=$35"}));
   EXPECT_EQ(Labels().MatchClass("col-md-4 listing-price"), "price");
   EXPECT_EQ(Labels().MatchClass("username_rating"), "rating");
   EXPECT_EQ(Labels().MatchClass("priceless ratings"), "");

@@ -170,20 +170,27 @@ void FillFromHeading(const HtmlText& text, std::string_view page_type, Extracted
 // A listing's category from its breadcrumb trail, when no label gave one: the last linked crumb
 // before the listing itself, not the first (the site's home). "Home › Drugs › Steroids › AXA MED
 // TREN 1MG" gives "Steroids".
-void FillFromBreadcrumbs(ExtractedFields& fields) {
+void FillFromBreadcrumbs(ExtractedFields& fields, std::string_view url) {
   for (const Field& f : fields.fields) {
     if (f.id == "category")
       return;
   }
-  std::string_view title;
+  std::string title;
   for (const Field& f : fields.fields) {
     if (f.id == "title")
-      title = f.value;
+      title = FieldLabels::Fold(f.value);
   }
   const std::vector<Crumb>& crumbs = fields.breadcrumbs;
   size_t last = crumbs.size();
-  // The page itself: crumbs at the end without a link, or the one naming the listing.
-  while (last > 0 && (crumbs[last - 1].link.empty() || crumbs[last - 1].text == title))
+  // The page itself: crumbs at the end without a link, linking to the page, or naming the
+  // listing (its title, in any case, perhaps with more words).
+  auto is_page = [&](const Crumb& crumb) {
+    if (crumb.link.empty() || (!url.empty() && (crumb.link == url || url.ends_with(crumb.link))))
+      return true;
+    std::string text = FieldLabels::Fold(crumb.text);
+    return !title.empty() && text.find(title) != std::string::npos;
+  };
+  while (last > 0 && is_page(crumbs[last - 1]))
     --last;
   if (last < 2)
     return;
@@ -275,7 +282,7 @@ ParsedPage PageParser::Parse(std::string_view bytes, std::string_view content_ty
     FillFromCountBadges(text.text, out.fields);
   }
   if (out.type.type == "listing")
-    FillFromBreadcrumbs(out.fields);
+    FillFromBreadcrumbs(out.fields, url);
   out.feedback = std::move(read.feedback);
   if (main_text_)
     out.main_text = ExtractMainContent(html).text;

@@ -182,6 +182,36 @@ TEST(PageParserTest, BreadcrumbsGiveTheCategory) {
       "Category: Benzos");
   EXPECT_EQ(category("<div class=\"crumbs\"><a href=\"/\">Home</a> <a href=\"/c\">Pills</a></div>"),
             "");
+  // A page-wide class naming breadcrumbs is no trail: <body> holds every link of the page.
+  {
+    ParsedPage p = parser.Parse(
+        "<html><body class=\"with-breadcrumbs\"><a href=\"/\">Home</a> <a href=\"/c\">Pills</a>"
+        "<h2>AXA TREN 1MG</h2><div>Price: 35 EUR</div><button>Buy now</button></body></html>",
+        "", "http://m.onion/listing/1");
+    for (const Field& f : p.fields.fields)
+      EXPECT_NE(f.id, "category");
+  }
+  // The listing's own crumb in other case, or linking to the page; a page-wide class that only
+  // contains the word; an icon named breadcrumb before the trail.
+  EXPECT_EQ(
+      category(
+          R"(<ul class="breadcrumb"><li><a href="/">Home</a></li><li><a href="/c/2">Pills</a></li>
+<li><a href="/l/9">AXA Tren 1mg</a></li></ul>)"),
+      "(breadcrumb): Pills");
+  EXPECT_EQ(
+      category(
+          R"(<ul class="breadcrumb"><li><a href="/">Home</a></li><li><a href="/c/2">Pills</a></li>
+<li><a href="http://m.onion/listing/1">Item</a></li></ul>)"),
+      "(breadcrumb): Pills");
+  EXPECT_EQ(
+      category(
+          R"(<section class="main"><div class="nobreadcrumb"><a href="/">Home</a> <a href="/c">Pills</a></div></section>)"),
+      "");
+  EXPECT_EQ(
+      category(
+          R"(<span class="breadcrumb-icon">›</span><nav class="breadcrumbs"><a href="/">Home</a>
+<a href="/c/5">Opioids</a><span>AXA TREN 1MG</span></nav>)"),
+      "(breadcrumb): Opioids");
 }
 
 TEST(PageParserTest, HostileBytesGiveAPageType) {
