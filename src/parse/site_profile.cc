@@ -431,13 +431,27 @@ xmlNode* FindGenericFeedbackList(xmlDoc* doc) {
     return nullptr;
   xmlNode* best = nullptr;
   std::string text;
+  // The list after the last heading looked at, valid for its later siblings up to that list:
+  // thousands of sibling headings (a hostile page) are then not each a scan of the rest.
+  xmlNode* scanned_parent = nullptr;
+  xmlNode* scanned_list = nullptr;
   // Document order without recursion: hostile pages nest deeply.
   for (xmlNode* node = doc->children; node != nullptr;) {
+    // A heading after the earliest list found so far can only give a later list.
+    if (node == best)
+      break;
+    if (node == scanned_list)
+      scanned_parent = nullptr;
     if (IsElement(node, {"h1", "h2", "h3", "h4", "h5", "div", "span"}) && LeafText(node, text) &&
         NamesFeedback(text)) {
-      xmlNode* list = node->next;
-      while (list != nullptr && !IsElement(list, {"ul", "ol", "table"}))
-        list = list->next;
+      if (node->parent != scanned_parent) {
+        xmlNode* list = node->next;
+        while (list != nullptr && !IsElement(list, {"ul", "ol", "table"}))
+          list = list->next;
+        scanned_parent = node->parent;
+        scanned_list = list;
+      }
+      xmlNode* list = scanned_list;
       if (list != nullptr && (best == nullptr || xmlXPathCmpNodes(list, best) == 1))
         best = list;
     }

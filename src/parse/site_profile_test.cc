@@ -167,7 +167,14 @@ TEST(SiteProfileTest, GenericFeedbackWalkAgreesWithItsXPath) {
       "<h4>  feed\nback  </h4><ul><li>a</li></ul><h5>Pikirler</h5><table></table>",
       "<p>Feedback</p><ul><li>a</li></ul>",
       "<div>Opinie <!-- c --> klientów</div><ul><li>a</li></ul>",
+      "<div><span>Reviews</span><span>Feedback</span><ol id=a></ol><span>Отзывы</span>"
+      "<ul id=b></ul></div><h2>Feedback</h2><table></table>",
   };
+  // A thousand sibling headings before one list (the XPath takes quadratic time on more).
+  std::string many;
+  for (int i = 0; i < 1000; ++i)
+    many += "<span>Feedback</span>";
+  pages.push_back("<div>" + many + "<ul><li>x</li></ul></div>");
   std::error_code ec;
   std::filesystem::path real = testing::SharedDataDir() / "dev" / "market-pages" / "html";
   for (const auto& e : std::filesystem::recursive_directory_iterator(real, ec)) {
@@ -198,6 +205,22 @@ TEST(SiteProfileTest, GenericFeedbackWalkAgreesWithItsXPath) {
   }
   xmlXPathFreeCompExpr(expr);
   EXPECT_GE(found, 7);  // the cases above are mostly found, not mostly empty
+
+  // A hostile page of 200,000 sibling headings: the walk looks at each once (it used to scan
+  // the rest of the siblings from each, as the XPath does: minutes).
+  many.clear();
+  for (int i = 0; i < 200000; ++i)
+    many += "<span>Feedback</span>";
+  many = "<div>" + many + "<ul id=x><li>x</li></ul></div>";
+  htmlDocPtr doc = htmlReadMemory(
+      many.data(), static_cast<int>(many.size()), nullptr, "UTF-8",
+      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+  ASSERT_NE(doc, nullptr);
+  xmlXPathOrderDocElems(doc);
+  xmlNode* list = FindGenericFeedbackList(doc);
+  ASSERT_NE(list, nullptr);
+  EXPECT_STREQ(reinterpret_cast<const char*>(list->name), "ul");
+  xmlFreeDoc(doc);
 }
 
 TEST(SiteProfileTest, DetectsDriftOnlyWhenAFieldStopsFilling) {
