@@ -3,8 +3,11 @@
 #include <climits>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <system_error>
 #include <type_traits>
+
+#include <unicode/uversion.h>
 
 #include "core/file.h"
 #include "core/hash.h"
@@ -89,7 +92,10 @@ class Reader {
   void operator()(Enum& e) {
     uint64_t v = 0;
     (*this)(v);
-    e = static_cast<Enum>(v);  // ranges are checked after decoding (Valid)
+    // Within the underlying type here (no wrapping to a valid value); the enumerators' range is
+    // checked after decoding (Valid).
+    ok_ = ok_ && v <= std::numeric_limits<std::underlying_type_t<Enum>>::max();
+    e = static_cast<Enum>(ok_ ? v : 0);
   }
   // A vector of items that each take at least `min_bytes`: a count larger than the bytes left
   // could hold fails before anything is reserved.
@@ -187,7 +193,9 @@ bool Valid(const Lexicon& lexicon) {
 
 std::filesystem::path LexiconCacheFile(const std::filesystem::path& cache_dir,
                                        std::string_view content_hash) {
-  std::string key = Sha256Hex(std::string(content_hash) + '\0' + DRAGNET_LEXICON_CODE);
+  // ICU's version too: names' scripts come from its Unicode data.
+  std::string key =
+      Sha256Hex(std::string(content_hash) + '\0' + DRAGNET_LEXICON_CODE + '\0' + U_ICU_VERSION);
   return cache_dir / ("lexicon-" + key.substr(0, 32) + ".bin");
 }
 

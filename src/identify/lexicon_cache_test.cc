@@ -1,5 +1,6 @@
 #include "identify/lexicon_cache.h"
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -45,6 +46,20 @@ TEST(LexiconCache, DamagedBytesAreRefused) {
   ASSERT_LT(files_count + 8, huge.size());
   std::fill_n(huge.begin() + static_cast<std::ptrdiff_t>(files_count), 8, '\xff');
   EXPECT_FALSE(DecodeLexicon(huge, hash).has_value());
+
+  // An enum value past its type (256 would wrap to "no ambiguity") or past its enumerators.
+  Lexicon marked = *lexicon;
+  Name& name = marked.names.front();
+  name.text = "zz-marker-zz";
+  const std::string encoded = EncodeLexicon(marked);
+  size_t at = encoded.find(name.text) + name.text.size() + 8 + name.lang.size() + 8 +
+              name.kind.size() + 8 + name.script.size();
+  ASSERT_TRUE(DecodeLexicon(encoded, hash).has_value());
+  for (uint64_t bad : {uint64_t{256}, uint64_t{3}}) {
+    std::string damaged = encoded;
+    std::memcpy(damaged.data() + at, &bad, 8);
+    EXPECT_FALSE(DecodeLexicon(damaged, hash).has_value()) << bad;
+  }
 }
 
 TEST(LexiconCache, LoadLexiconReadsItsCacheAndNoticesChangedFiles) {
