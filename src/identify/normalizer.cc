@@ -1,8 +1,10 @@
 #include "identify/normalizer.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <mutex>
 
 #include <unicode/normalizer2.h>
@@ -10,6 +12,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include "core/check.h"
 #include "identify/utf8.h"
 
 namespace dragnet::identify {
@@ -79,11 +82,13 @@ struct CharInfo {
   uint8_t out_len = 0;
   uint8_t alt_len = 0;
   char out[11] = {};
-  char alt[3] = {};  // the folded twin of a confusable letter ("р" -> "p", "p" -> "r")
+  char alt[3] = {};   // the folded twin of a confusable letter ("р" -> "p", "p" -> "r")
+  uint8_t extra = 0;  // how many more bytes it may emit than its UTF-8 takes (sizes the output)
 };
 
 struct Normalizer::Tables {
-  std::vector<CharInfo> bmp;  // indexed by code point, U+0000..U+FFFF
+  std::vector<CharInfo> bmp;             // indexed by code point, U+0000..U+FFFF
+  std::array<bool, 256> ascii_letter{};  // A-Z, a-z: one byte, a Latin letter, nothing else
   const icu::Normalizer2* nfkc_cf = nullptr;
   const icu::Normalizer2* nfd = nullptr;
   // Supplementary-plane characters are rare (emoji, mathematical letters); computed on demand.
@@ -95,6 +100,11 @@ struct Normalizer::Tables {
 };
 
 namespace {
+
+void SetExtra(CharInfo& info, UChar32 c) {
+  int most = std::max({int{info.out_len}, int{info.alt_len}, 1});
+  info.extra = static_cast<uint8_t>(std::max(0, most - static_cast<int>(U8_LENGTH(c))));
+}
 
 const char* Transliterate(UChar32 c) {
   for (const auto& [from, to] : kCyrillicToLatin) {
@@ -216,7 +226,9 @@ const CharInfo& Normalizer::Tables::Lookup(UChar32 c) const {
     if (code == c)
       return info;
   }
-  supplementary.emplace_back(c, Compute(c));
+  CharInfo info = Compute(c);
+  SetExtra(info, c);
+  supplementary.emplace_back(c, info);
   return supplementary.back().second;
 }
 
@@ -242,6 +254,13 @@ Normalizer::Normalizer() {
     l.alt_len = k.out_len;
     std::memcpy(k.alt, l.out, l.out_len);
     k.alt_len = l.out_len;
+  }
+  for (UChar32 c = 0; c < 0x10000; ++c)
+    SetExtra(tables->bmp[static_cast<size_t>(c)], c);
+  for (size_t c = 0; c < 0x80; ++c) {
+    const CharInfo& info = tables->bmp[c];
+    tables->ascii_letter[c] = info.kind == Kind::kLetter && info.script == Script::kLatin &&
+                              info.out_len == 1 && c != '@' && c != '$';
   }
   tables_ = std::move(tables);
 }
@@ -284,43 +303,80 @@ std::vector<std::string> FoldStepNames(uint8_t steps) {
   }
   return names;
 }
-
 namespace {
 
+// One decoded code point (16 bytes; kind and script are copies of info's, read in every pass
+// without chasing the pointer).
 struct Cp {
   uint32_t begin;
-  uint32_t end;
-  const CharInfo* info;
-  Kind kind;  // copies of info's, read in every pass without chasing the pointer
+  uint8_t length;  // in bytes, 1..4 (3 for an invalid sequence at most)
+  Kind kind;
   Script script;
+  const CharInfo* info;
+
+  uint32_t end() const { return begin + length; }
 };
 
 struct Token {
-  size_t first;   // index into cps
-  size_t last;    // one past
-  int units = 0;  // letters and digits
-  bool each_char_word = false;
-  bool emoji = false;
-  bool join_next = false;  // the separator after it joins spaced letters
+  uint32_t first;  // index into cps
+  uint32_t last;   // one past
+  uint32_t units;  // letters and digits
+  uint32_t latin;  // letters and digits of each script
+  uint32_t cyrillic;
+  bool digits;
+  bool each_char_word;
+  bool emoji;
+  bool join_next;  // the separator after it joins spaced letters
+  bool plain;      // one-byte letters only (ASCII, and '@' or '$' read as one)
 };
 
-// Appends one output byte for a letter or digit, applying the y/j, ph and repeat folds.
+// Scratch memory a thread keeps between calls: sized once to the largest text seen, never
+// initialised (every slot used is written first).
+template <typename T>
+class Scratch {
+ public:
+  T* Reserve(size_t n) {
+    if (n > capacity_) {
+      data_ = std::make_unique_for_overwrite<T[]>(n);
+      capacity_ = n;
+    }
+    return data_.get();
+  }
+
+ private:
+  std::unique_ptr<T[]> data_;
+  size_t capacity_ = 0;
+};
+
+// Writes output bytes for letters and digits, applying the y/j, ph and repeat folds, straight
+// into the arrays of NormalizedText, sized beforehand to an upper bound of the output.
 class Emitter {
  public:
-  explicit Emitter(NormalizedText& out) : out_(out) {}
+  explicit Emitter(NormalizedText& out)
+      : key_(out.key.data()),
+        begin_(out.begin.data()),
+        end_(out.end.data()),
+        steps_(out.steps.data()),
+        soft_(out.soft.data()),
+        capacity_(out.key.size()) {}
 
-  void Byte(char byte, const Cp& cp, uint8_t steps, bool letter) {
+  size_t size() const { return n_; }
+
+  // Inlined everywhere so that the emitter's state stays in registers: stores through the
+  // char arrays could alias its members otherwise.
+  [[gnu::always_inline]] void Byte(char byte, uint32_t cp_begin, uint32_t cp_end, uint8_t steps,
+                                   bool letter) {
     if (letter && (byte == 'y' || byte == 'j'))
       byte = 'i';
-    size_t n = out_.key.size();
-    bool continues_word = in_word_ && n > 0 && !out_.soft[n];
+    size_t n = n_;
+    bool continues_word = in_word_ && n > 0 && !soft_[n];
     if (!continues_word || !last_was_letter_)
       run_ = 1;
     if (letter && continues_word && last_was_letter_) {
-      char last = out_.key[n - 1];
+      char last = key_[n - 1];
       if (byte == 'h' && last == 'p') {
-        out_.key[n - 1] = 'f';
-        out_.end[n - 1] = cp.end;
+        key_[n - 1] = 'f';
+        end_[n - 1] = cp_end;
         return;
       }
       // A run of three or more of one letter is stretched ("нбооооом", "weeeed") and becomes one
@@ -329,66 +385,123 @@ class Emitter {
       if (byte == last && static_cast<unsigned char>(byte) < 0x80 && !code_word_) {
         ++run_;
         if (run_ == 3 && n >= 2) {
-          out_.end[n - 2] = cp.end;
-          out_.steps[n - 2] |= kFoldStretch;
-          Pop();
+          end_[n - 2] = cp_end;
+          steps_[n - 2] |= kFoldStretch;
+          // Drop key[n - 1]; the slot before it (0, or the word would not continue) becomes
+          // the slot after the last character.
+          --n_;
+          soft_[n_] = 0;
           return;
         }
         if (run_ > 3) {
-          out_.end[n - 1] = cp.end;
+          end_[n - 1] = cp_end;
           return;
         }
       } else {
         run_ = 1;
       }
     }
-    out_.key.push_back(byte);
-    out_.begin.push_back(cp.begin);
-    out_.end.push_back(cp.end);
-    out_.steps.push_back(steps | pending_steps_);
-    out_.soft.push_back(0);
+    DRAGNET_DCHECK(n < capacity_);
+    key_[n] = byte;
+    begin_[n] = cp_begin;
+    end_[n] = cp_end;
+    steps_[n] = steps | pending_steps_;
+    soft_[n + 1] = 0;
+    n_ = n + 1;
     pending_steps_ = 0;
     in_word_ = true;
     last_was_letter_ = letter;
   }
   // A word boundary that leaves no character: a hyphen, a joined gap between spaced letters
   // (marked 2 so evidence can say so), a change between letters and digits.
-  void Soft(uint8_t mark = 1) {
-    if (!out_.key.empty() && out_.soft.back() == 0)
-      out_.soft.back() = mark;
+  [[gnu::always_inline]] void Soft(uint8_t mark = 1) {
+    if (n_ > 0 && soft_[n_] == 0)
+      soft_[n_] = mark;
   }
-  void Space(uint32_t at) {
-    if (out_.key.empty() || out_.key.back() == ' ')
+  [[gnu::always_inline]] void Space(uint32_t at) {
+    if (n_ == 0 || key_[n_ - 1] == ' ')
       return;
-    out_.key.push_back(' ');
-    out_.begin.push_back(at);
-    out_.end.push_back(at);
-    out_.steps.push_back(0);
-    out_.soft.push_back(0);
+    DRAGNET_DCHECK(n_ < capacity_);
+    key_[n_] = ' ';
+    begin_[n_] = at;
+    end_[n_] = at;
+    steps_[n_] = 0;
+    soft_[n_ + 1] = 0;
+    ++n_;
     in_word_ = false;
     last_was_letter_ = false;
     pending_steps_ = 0;
   }
   void Pending(uint8_t steps) { pending_steps_ |= steps; }
-  void Extend(const Cp& cp) {
-    if (in_word_ && !out_.key.empty() && out_.key.back() != ' ')
-      out_.end.back() = cp.end;
-  }
-  void Pop() {
-    out_.key.pop_back();
-    out_.begin.pop_back();
-    out_.end.pop_back();
-    out_.steps.pop_back();
-    out_.soft.pop_back();
-    out_.soft.back() = 0;
+  void Extend(uint32_t cp_end) {
+    if (in_word_ && n_ > 0 && key_[n_ - 1] != ' ')
+      end_[n_ - 1] = cp_end;
   }
   // Words with digits are codes ("3-MMC", "AB-PINACA"): their doubled letters are kept.
   void CodeWord(bool code) { code_word_ = code; }
   bool LastWasLetter() const { return in_word_ && last_was_letter_; }
   bool InWord() const { return in_word_; }
 
+  // The letters of a plain word (Token::plain): Byte for each, with what Byte finds after the
+  // first one known: the word goes on, the last byte was a letter, no steps are pending, and
+  // the word is no code.
+  void PlainWord(const Cp* cp, const Cp* last) {
+    Byte(cp->info->out[0], cp->begin, cp->end(), cp->info->steps, true);
+    ++cp;
+    if (!(in_word_ && last_was_letter_ && soft_[n_] == 0 && pending_steps_ == 0 && !code_word_)) {
+      for (; cp != last; ++cp)  // not reached: a word's first letter never joins the one before
+        Byte(cp->info->out[0], cp->begin, cp->end(), cp->info->steps, true);
+      return;
+    }
+    size_t n = n_;
+    int run = run_;
+    for (; cp != last; ++cp) {
+      char byte = cp->info->out[0];
+      if (byte == 'y' || byte == 'j')
+        byte = 'i';
+      uint32_t cp_end = cp->end();
+      char before = key_[n - 1];
+      if (byte == 'h' && before == 'p') {
+        key_[n - 1] = 'f';
+        end_[n - 1] = cp_end;
+        continue;
+      }
+      if (byte == before && static_cast<unsigned char>(byte) < 0x80) {
+        ++run;
+        if (run == 3 && n >= 2) {
+          end_[n - 2] = cp_end;
+          steps_[n - 2] |= kFoldStretch;
+          --n;
+          soft_[n] = 0;
+          continue;
+        }
+        if (run > 3) {
+          end_[n - 1] = cp_end;
+          continue;
+        }
+      } else {
+        run = 1;
+      }
+      DRAGNET_DCHECK(n < capacity_);
+      key_[n] = byte;
+      begin_[n] = cp->begin;
+      end_[n] = cp_end;
+      steps_[n] = cp->info->steps;
+      soft_[n + 1] = 0;
+      ++n;
+    }
+    n_ = n;
+    run_ = run;
+  }
+
  private:
-  NormalizedText& out_;
+  char* key_;
+  uint32_t* begin_;
+  uint32_t* end_;
+  uint8_t* steps_;
+  uint8_t* soft_;
+  size_t capacity_;  // of key, begin, end and steps; soft has one slot more
+  size_t n_ = 0;
   bool in_word_ = false;
   bool last_was_letter_ = false;
   uint8_t pending_steps_ = 0;
@@ -396,104 +509,150 @@ class Emitter {
   int run_ = 1;  // length of the current run of one letter
 };
 
-bool IsUnit(const Cp& cp) {
-  return cp.kind == Kind::kLetter || cp.kind == Kind::kDigit;
-}
-
 }  // namespace
 
 void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
-  out.Clear();
-  out.key.reserve(text.size() + 1);
-  out.begin.reserve(text.size() + 1);
-  out.end.reserve(text.size() + 1);
-  out.steps.reserve(text.size() + 1);
-  out.soft.reserve(text.size() + 2);
-  out.soft.push_back(0);  // soft has one more slot than key: the position after the last byte
-
-  thread_local std::vector<Cp> cps;
-  thread_local std::vector<Token> tokens;
-  thread_local CharInfo leet_at{Kind::kLetter, Script::kLatin, kFoldLeet, 1, 0, {'a'}, {}};
-  thread_local CharInfo leet_s{Kind::kLetter, Script::kLatin, kFoldLeet, 1, 0, {'s'}, {}};
-  cps.clear();
-  tokens.clear();
-  const Tables& t = *tables_;
+  thread_local Scratch<Cp> cp_scratch;
+  thread_local Scratch<Token> token_scratch;
+  static const CharInfo kLeetAt{Kind::kLetter, Script::kLatin, kFoldLeet, 1, 0, {'a'}, {}};
+  static const CharInfo kLeetS{Kind::kLetter, Script::kLatin, kFoldLeet, 1, 0, {'s'}, {}};
   static const CharInfo kInvalid{};
+  const Tables& t = *tables_;
 
-  // 1. Decode.
+  // 1. Decode and find the words in one pass. A code point emits at most max(out_len, alt_len,
+  // 1) bytes, so at most `extra` more than it takes ("ѕ" for a Latin "s" in a Cyrillic word):
+  // `bound` counts them.
+  //
+  // Words are runs of letters and digits, with soft separators and invisible characters inside
+  // when a letter or digit follows them; Han, kana and Thai characters are each a word, with the
+  // invisible characters right after them; emoji are words of their own.
+  Cp* cps = cp_scratch.Reserve(text.size());
+  Token* tokens = token_scratch.Reserve(text.size());
+  size_t ncps = 0;
+  size_t ntokens = 0;
+  size_t bound = text.size();
+  enum class In : uint8_t { kNothing, kWord, kCharacter } in = In::kNothing;
+  Token word{};          // the word or character being read
+  bool between = false;  // soft or invisible characters after the word's last letter or digit
+  auto close = [&] {
+    if (in != In::kNothing)
+      tokens[ntokens++] = word;
+    in = In::kNothing;
+    between = false;
+  };
+  auto add = [&](const Cp& cp) {
+    auto k = static_cast<uint32_t>(ncps);
+    cps[ncps++] = cp;
+    bound += cp.info->extra;
+    switch (cp.kind) {
+      case Kind::kLetter:
+      case Kind::kDigit:
+        if (cp.script == Script::kEachCharAWord) {
+          close();
+          word = Token{};
+          word.first = k;
+          word.last = k + 1;
+          word.units = 1;
+          word.each_char_word = true;
+          in = In::kCharacter;
+          return;
+        }
+        if (in == In::kWord) {
+          word.plain &= !between;
+          between = false;
+        } else {
+          close();
+          word = Token{};
+          word.first = k;
+          word.plain = true;
+          in = In::kWord;
+        }
+        ++word.units;
+        word.latin += cp.script == Script::kLatin;
+        word.cyrillic += cp.script == Script::kCyrillic;
+        word.digits |= cp.kind == Kind::kDigit;
+        word.plain &= cp.kind == Kind::kLetter && cp.length == 1;
+        word.last = k + 1;
+        return;
+      case Kind::kIgnorable:
+        if (in == In::kWord)
+          between = true;
+        else if (in == In::kCharacter)
+          word.last = k + 1;
+        return;
+      case Kind::kSoft:
+        if (in == In::kWord)
+          between = true;
+        else
+          close();
+        return;
+      case Kind::kEmoji:
+        close();
+        word = Token{};
+        word.first = k;
+        word.last = k + 1;
+        word.emoji = true;
+        tokens[ntokens++] = word;
+        return;
+      case Kind::kSeparator:
+        close();
+        return;
+    }
+  };
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(text.size());
+  // The kind of the code point at `at`, for the look-ahead of '@' and '$'.
+  auto kind_at = [&](int32_t at) {
+    if (at >= length)
+      return Kind::kSeparator;
+    if (bytes[at] < 0x80)
+      return t.bmp[bytes[at]].kind;
+    UChar32 c;
+    U8_NEXT(bytes, at, length, c);
+    return c < 0 ? Kind::kSeparator : t.Lookup(c).kind;
+  };
   for (int32_t i = 0; i < length;) {
     auto start = static_cast<uint32_t>(i);
-    if (bytes[i] < 0x80) {
-      const CharInfo* info = &t.bmp[bytes[i]];
-      cps.push_back({start, start + 1, info, info->kind, info->script});
+    uint8_t byte = bytes[i];
+    if (byte < 0x80) {
+      // The common case first: more ASCII letters of a word.
+      if (in == In::kWord && !between) {
+        while (t.ascii_letter[byte]) {
+          const CharInfo* info = &t.bmp[byte];
+          cps[ncps] = {static_cast<uint32_t>(i), 1, Kind::kLetter, Script::kLatin, info};
+          bound += info->extra;
+          ++word.units;
+          ++word.latin;
+          ++ncps;
+          if (++i == length)
+            break;
+          byte = bytes[i];
+        }
+        word.last = static_cast<uint32_t>(ncps);
+        if (i == length)
+          break;
+        if (byte >= 0x80)
+          continue;
+        start = static_cast<uint32_t>(i);
+      }
+      const CharInfo* info = &t.bmp[byte];
+      // '@' and '$' between letters stand for a and s ("xan@x"; "$peed" is left alone).
+      if ((byte == '@' || byte == '$') && ncps > 0 && cps[ncps - 1].kind == Kind::kLetter &&
+          kind_at(i + 1) == Kind::kLetter) {
+        add({start, 1, Kind::kLetter, Script::kLatin, byte == '@' ? &kLeetAt : &kLeetS});
+      } else {
+        add({start, 1, info->kind, info->script, info});
+      }
       ++i;
       continue;
     }
     UChar32 c;
     U8_NEXT(bytes, i, length, c);
     const CharInfo* info = c < 0 ? &kInvalid : &t.Lookup(c);
-    cps.push_back({start, static_cast<uint32_t>(i), info, info->kind, info->script});
+    add({start, static_cast<uint8_t>(static_cast<uint32_t>(i) - start), info->kind, info->script,
+         info});
   }
-  // '@' and '$' between letters stand for a and s ("xan@x", "$peed" is left alone).
-  for (size_t i = 1; i + 1 < cps.size(); ++i) {
-    char byte = text[cps[i].begin];
-    if ((byte == '@' || byte == '$') && cps[i].end - cps[i].begin == 1 &&
-        cps[i - 1].kind == Kind::kLetter && cps[i + 1].kind == Kind::kLetter) {
-      cps[i].info = byte == '@' ? &leet_at : &leet_s;
-      cps[i].kind = Kind::kLetter;
-      cps[i].script = Script::kLatin;
-    }
-  }
-
-  // 2. Words: runs of letters and digits, with soft separators and invisible characters inside.
-  for (size_t i = 0; i < cps.size();) {
-    Kind kind = cps[i].kind;
-    if (kind == Kind::kEmoji) {
-      tokens.push_back({i, i + 1, 0, false, true});
-      ++i;
-      continue;
-    }
-    if (kind != Kind::kLetter && kind != Kind::kDigit) {
-      ++i;
-      continue;
-    }
-    if (cps[i].script == Script::kEachCharAWord) {
-      size_t last = i + 1;
-      while (last < cps.size() && cps[last].kind == Kind::kIgnorable)
-        ++last;
-      tokens.push_back({i, last, 1, true, false});
-      i = last;
-      continue;
-    }
-    Token token{i, i, 0};
-    size_t j = i;
-    while (j < cps.size()) {
-      Kind k = cps[j].kind;
-      if ((k == Kind::kLetter || k == Kind::kDigit) && cps[j].script != Script::kEachCharAWord) {
-        ++token.units;
-        ++j;
-        token.last = j;
-      } else if (k == Kind::kIgnorable || k == Kind::kSoft) {
-        // Inside the word only when a letter or digit follows.
-        size_t next = j;
-        while (next < cps.size() &&
-               (cps[next].kind == Kind::kIgnorable || cps[next].kind == Kind::kSoft)) {
-          ++next;
-        }
-        if (next < cps.size() && IsUnit(cps[next]) && cps[next].script != Script::kEachCharAWord) {
-          j = next;
-        } else {
-          break;
-        }
-      } else {
-        break;
-      }
-    }
-    tokens.push_back(token);
-    i = j > i ? j : i + 1;
-  }
+  close();
 
   // 3. Spaced single letters ("m d m a", "A - P v P", "M.D.M.A"): three or more one-character
   // words, at least two of them letters, separated by at most three spaces, dots, hyphens,
@@ -502,8 +661,7 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
     if (b.first - a.last > 3)
       return false;
     for (size_t k = a.last; k < b.first; ++k) {
-      uint32_t at = cps[k].begin;
-      char c = cps[k].end - at == 1 ? text[at] : '\0';
+      char c = cps[k].length == 1 ? text[cps[k].begin] : '\0';
       if (c != ' ' && c != '.' && c != '-' && c != '_' && c != '/' && c != '*' &&
           cps[k].kind != Kind::kIgnorable) {
         return false;
@@ -511,15 +669,17 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
     }
     return true;
   };
-  for (size_t i = 0; i < tokens.size();) {
-    if (tokens[i].units != 1 || tokens[i].emoji || tokens[i].each_char_word) {
+  auto single = [](const Token& token) {
+    return token.units == 1 && !token.emoji && !token.each_char_word;
+  };
+  for (size_t i = 0; i < ntokens;) {
+    if (!single(tokens[i])) {
       ++i;
       continue;
     }
     size_t j = i + 1;
     int letters = cps[tokens[i].first].kind == Kind::kLetter ? 1 : 0;
-    while (j < tokens.size() && tokens[j].units == 1 && !tokens[j].emoji &&
-           !tokens[j].each_char_word && joinable_gap(tokens[j - 1], tokens[j])) {
+    while (j < ntokens && single(tokens[j]) && joinable_gap(tokens[j - 1], tokens[j])) {
       letters += cps[tokens[j].first].kind == Kind::kLetter ? 1 : 0;
       ++j;
     }
@@ -530,9 +690,17 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
     i = j;
   }
 
-  // 4. Emit each word.
+  // 4. Emit each word, into arrays sized once: a space at most before each word and after each
+  // emoji, besides the bytes counted in `bound`.
+  bound += 2 * ntokens + 1;
+  out.key.resize(bound);
+  out.begin.resize(bound);
+  out.end.resize(bound);
+  out.steps.resize(bound);
+  out.soft.resize(bound + 1);
+  out.soft[0] = 0;  // soft has one more slot than key: the position after the last byte
   Emitter emit(out);
-  for (size_t ti = 0; ti < tokens.size(); ++ti) {
+  for (size_t ti = 0; ti < ntokens; ++ti) {
     const Token& token = tokens[ti];
     if (ti > 0 && tokens[ti - 1].join_next) {
       emit.Soft(2);
@@ -545,56 +713,51 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
     if (token.emoji || token.each_char_word) {
       const Cp& cp = cps[token.first];
       for (uint8_t b = 0; b < cp.info->out_len; ++b)
-        emit.Byte(cp.info->out[b], cp, 0, false);
+        emit.Byte(cp.info->out[b], cp.begin, cp.end(), 0, false);
       if (token.emoji)
-        emit.Space(cp.end);
+        emit.Space(cp.end());
       continue;
     }
-    int latin = 0;
-    int cyrillic = 0;
-    bool digits = false;
-    for (size_t k = token.first; k < token.last; ++k) {
-      if (cps[k].script == Script::kLatin)
-        ++latin;
-      if (cps[k].script == Script::kCyrillic)
-        ++cyrillic;
-      if (cps[k].kind == Kind::kDigit)
-        digits = true;
+    emit.CodeWord(token.digits);
+    if (token.plain) {
+      // The common word ("quality", "Versand"): no digit, no other script, nothing between its
+      // letters, so no look-alike, leetspeak or boundary rule applies; only Byte's folds do.
+      emit.PlainWord(cps + token.first, cps + token.last);
+      continue;
     }
-    emit.CodeWord(digits);
     Script minority = Script::kOther;
-    if (latin > 0 && cyrillic > 0)
-      minority = cyrillic > latin ? Script::kLatin : Script::kCyrillic;
+    if (token.latin > 0 && token.cyrillic > 0)
+      minority = token.cyrillic > token.latin ? Script::kLatin : Script::kCyrillic;
 
     bool seen_unit = false;
     for (size_t k = token.first; k < token.last; ++k) {
       const Cp& cp = cps[k];
-      const CharInfo& info = *cp.info;
-      if (info.kind == Kind::kIgnorable) {
-        if (seen_unit && info.out_len == 0)
-          emit.Pending(kFoldIgnorable);
+      if (cp.kind == Kind::kIgnorable) {
+        if (seen_unit)
+          emit.Pending(kFoldIgnorable);  // ignorable characters have no output
         continue;
       }
-      if (info.kind == Kind::kSoft) {
+      if (cp.kind == Kind::kSoft) {
         emit.Soft();
         continue;
       }
-      if (info.kind == Kind::kDigit) {
+      const CharInfo& info = *cp.info;
+      if (cp.kind == Kind::kDigit) {
         char digit = info.out_len > 0 ? info.out[0] : '0';
         char leet = LeetLetter(digit);
         bool between_letters = false;
         if (leet != 0 && k > token.first && k + 1 < token.last) {
-          const CharInfo& prev = *cps[k - 1].info;
-          const CharInfo& next = *cps[k + 1].info;
+          const Cp& prev = cps[k - 1];
+          const Cp& next = cps[k + 1];
           between_letters = prev.kind == Kind::kLetter && next.kind == Kind::kLetter &&
                             prev.script == Script::kLatin && next.script == Script::kLatin;
         }
         if (between_letters) {
-          emit.Byte(leet, cp, kFoldLeet, true);
+          emit.Byte(leet, cp.begin, cp.end(), kFoldLeet, true);
         } else {
           if (emit.LastWasLetter())
             emit.Soft();
-          emit.Byte(digit, cp, info.steps, false);
+          emit.Byte(digit, cp.begin, cp.end(), info.steps, false);
         }
         seen_unit = true;
         continue;
@@ -602,17 +765,23 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
       // A letter.
       if (seen_unit && !emit.LastWasLetter() && emit.InWord())
         emit.Soft();
-      bool use_alt = info.script == minority && info.alt_len > 0;
+      bool use_alt = cp.script == minority && info.alt_len > 0;
       const char* bytes_out = use_alt ? info.alt : info.out;
       uint8_t count = use_alt ? info.alt_len : info.out_len;
       uint8_t steps = info.steps | (use_alt ? kFoldConfusable : 0);
       if (count == 0)
-        emit.Extend(cp);  // "ь", "ъ": no letter, but part of the word's span
+        emit.Extend(cp.end());  // "ь", "ъ": no letter, but part of the word's span
       for (uint8_t b = 0; b < count; ++b)
-        emit.Byte(bytes_out[b], cp, steps, true);
+        emit.Byte(bytes_out[b], cp.begin, cp.end(), steps, true);
       seen_unit = true;
     }
   }
+  size_t n = emit.size();
+  out.key.resize(n);
+  out.begin.resize(n);
+  out.end.resize(n);
+  out.steps.resize(n);
+  out.soft.resize(n + 1);
 }
 
 std::string Normalizer::Key(std::string_view text) const {
