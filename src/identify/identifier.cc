@@ -598,6 +598,14 @@ void IdentifierSession::FindNpsCandidates(Identification& out) {
         (word.size() >= 6 && (last == 'a' || last == 'e' || last == 'l' || last == 'm'));
     if (!may_be_code)
       continue;
+    // What one of kNpsShapes needs (keep in step with them): a leading digit, a family's last
+    // letter (-pvp, -pinaca, -pegaclone, -fentanil, -azolam, -dck) or "nitaze". Most words
+    // have none, and are not tried against every shape.
+    bool may_match = IsDigit(word[0]) || last == 'p' || last == 'a' || last == 'e' || last == 'l' ||
+                     last == 'm' || last == 'k' ||
+                     (word.size() > 8 && word.find("nitaze") != std::string_view::npos);
+    if (!may_match)
+      continue;
     const NpsShape* match = nullptr;
     for (const NpsShape& shape : kNpsShapes) {
       if (shape.matches(word)) {

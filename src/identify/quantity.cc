@@ -268,6 +268,10 @@ struct Lookup {
   std::unordered_map<std::string_view, const Currency*> words;     // any position
   std::unordered_map<std::string_view, const Currency*> prefixes;  // before the amount
   std::vector<const Currency*> signs;  // currencies written with a sign ($, ₽...), longest first
+  // The first and the last bytes of the signs: most places a sign is looked for have none, and
+  // comparing every sign there was most of the time spent on a text of listings.
+  std::array<bool, 256> sign_first{};
+  std::array<bool, 256> sign_last{};
   Lookup() {
     for (const Unit& unit : kUnits)
       units.emplace(unit.text, &unit);
@@ -284,6 +288,8 @@ struct Lookup {
           prefixes.emplace(currency.text, &currency);
       } else {
         signs.push_back(&currency);
+        sign_first[static_cast<unsigned char>(currency.text.front())] = true;
+        sign_last[static_cast<unsigned char>(currency.text.back())] = true;
       }
     }
   }
@@ -299,7 +305,9 @@ const Currency* MatchCurrency(std::string_view text, size_t at, size_t* length) 
   if (at >= text.size())
     return nullptr;
   const Lookup& tables = Tables();
-  for (const Currency* sign : tables.signs) {
+  static const std::vector<const Currency*> kNone;
+  for (const Currency* sign :
+       tables.sign_first[static_cast<unsigned char>(text[at])] ? tables.signs : kNone) {
     if (text.substr(at, sign->text.size()) == sign->text) {
       *length = sign->text.size();
       return sign;
@@ -361,7 +369,8 @@ const Currency* PrefixCurrency(std::string_view text, size_t number_at, size_t* 
   if (!letter && before != '$' && before < 0x80)
     return nullptr;
   static const std::vector<const Currency*> kNone;
-  for (const Currency* sign : letter ? kNone : tables.signs) {
+  bool may_end_sign = !letter && tables.sign_last[before];
+  for (const Currency* sign : may_end_sign ? tables.signs : kNone) {
     size_t length = sign->text.size();
     if (sign->prefix && length <= end && text.substr(end - length, length) == sign->text) {
       *start = end - length;
