@@ -96,7 +96,12 @@ struct Normalizer::Tables {
   mutable std::deque<std::pair<UChar32, CharInfo>> supplementary;
 
   CharInfo Compute(UChar32 c) const;
-  const CharInfo& Lookup(UChar32 c) const;
+  const CharInfo& Lookup(UChar32 c) const {
+    if (c >= 0 && c < 0x10000)
+      return bmp[static_cast<size_t>(c)];
+    return LookupSupplementary(c);
+  }
+  const CharInfo& LookupSupplementary(UChar32 c) const;
 };
 
 namespace {
@@ -218,9 +223,7 @@ CharInfo Normalizer::Tables::Compute(UChar32 c) const {
   return info;
 }
 
-const CharInfo& Normalizer::Tables::Lookup(UChar32 c) const {
-  if (c >= 0 && c < 0x10000)
-    return bmp[static_cast<size_t>(c)];
+const CharInfo& Normalizer::Tables::LookupSupplementary(UChar32 c) const {
   std::lock_guard<std::mutex> lock(supplementary_mutex);
   for (const auto& [code, info] : supplementary) {
     if (code == c)
@@ -327,7 +330,7 @@ struct Token {
   bool each_char_word;
   bool emoji;
   bool join_next;  // the separator after it joins spaced letters
-  bool plain;      // one-byte letters only (ASCII, and '@' or '$' read as one)
+  bool plain;      // letters only, each folding to something, nothing between them
 };
 
 // Scratch memory a thread keeps between calls: sized once to the largest text seen, never
@@ -442,53 +445,68 @@ class Emitter {
   bool LastWasLetter() const { return in_word_ && last_was_letter_; }
   bool InWord() const { return in_word_; }
 
-  // The letters of a plain word (Token::plain): Byte for each, with what Byte finds after the
-  // first one known: the word goes on, the last byte was a letter, no steps are pending, and
-  // the word is no code.
+  // The letters of a plain word (Token::plain, of one script): Byte for each byte they fold
+  // to, with what Byte finds after the first one known: the word goes on, the last byte was a
+  // letter, no steps are pending, and the word is no code.
   void PlainWord(const Cp* cp, const Cp* last) {
-    Byte(cp->info->out[0], cp->begin, cp->end(), cp->info->steps, true);
-    ++cp;
+    const CharInfo* info = cp->info;
+    Byte(info->out[0], cp->begin, cp->end(), info->steps, true);
+    uint8_t b = 1;  // the next byte of cp's folded form
     if (!(in_word_ && last_was_letter_ && soft_[n_] == 0 && pending_steps_ == 0 && !code_word_)) {
-      for (; cp != last; ++cp)  // not reached: a word's first letter never joins the one before
-        Byte(cp->info->out[0], cp->begin, cp->end(), cp->info->steps, true);
-      return;
+      // Not reached: a word's first letter never joins the one before.
+      for (;;) {
+        for (; b < info->out_len; ++b)
+          Byte(info->out[b], cp->begin, cp->end(), info->steps, true);
+        if (++cp == last)
+          return;
+        info = cp->info;
+        b = 0;
+      }
     }
     size_t n = n_;
     int run = run_;
-    for (; cp != last; ++cp) {
-      char byte = cp->info->out[0];
-      if (byte == 'y' || byte == 'j')
-        byte = 'i';
+    for (;;) {
+      uint32_t cp_begin = cp->begin;
       uint32_t cp_end = cp->end();
-      char before = key_[n - 1];
-      if (byte == 'h' && before == 'p') {
-        key_[n - 1] = 'f';
-        end_[n - 1] = cp_end;
-        continue;
-      }
-      if (byte == before && static_cast<unsigned char>(byte) < 0x80) {
-        ++run;
-        if (run == 3 && n >= 2) {
-          end_[n - 2] = cp_end;
-          steps_[n - 2] |= kFoldStretch;
-          --n;
-          soft_[n] = 0;
-          continue;
-        }
-        if (run > 3) {
+      uint8_t steps = info->steps;
+      for (; b < info->out_len; ++b) {
+        char byte = info->out[b];
+        if (byte == 'y' || byte == 'j')
+          byte = 'i';
+        char before = key_[n - 1];
+        if (byte == 'h' && before == 'p') {
+          key_[n - 1] = 'f';
           end_[n - 1] = cp_end;
           continue;
         }
-      } else {
-        run = 1;
+        if (byte == before && static_cast<unsigned char>(byte) < 0x80) {
+          ++run;
+          if (run == 3 && n >= 2) {
+            end_[n - 2] = cp_end;
+            steps_[n - 2] |= kFoldStretch;
+            --n;
+            soft_[n] = 0;
+            continue;
+          }
+          if (run > 3) {
+            end_[n - 1] = cp_end;
+            continue;
+          }
+        } else {
+          run = 1;
+        }
+        DRAGNET_DCHECK(n < capacity_);
+        key_[n] = byte;
+        begin_[n] = cp_begin;
+        end_[n] = cp_end;
+        steps_[n] = steps;
+        soft_[n + 1] = 0;
+        ++n;
       }
-      DRAGNET_DCHECK(n < capacity_);
-      key_[n] = byte;
-      begin_[n] = cp->begin;
-      end_[n] = cp_end;
-      steps_[n] = cp->info->steps;
-      soft_[n + 1] = 0;
-      ++n;
+      if (++cp == last)
+        break;
+      info = cp->info;
+      b = 0;
     }
     n_ = n;
     run_ = run;
@@ -540,7 +558,7 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
     in = In::kNothing;
     between = false;
   };
-  auto add = [&](const Cp& cp) {
+  auto add = [&](const Cp& cp) __attribute__((always_inline)) {
     auto k = static_cast<uint32_t>(ncps);
     cps[ncps++] = cp;
     bound += cp.info->extra;
@@ -571,7 +589,7 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
         word.latin += cp.script == Script::kLatin;
         word.cyrillic += cp.script == Script::kCyrillic;
         word.digits |= cp.kind == Kind::kDigit;
-        word.plain &= cp.kind == Kind::kLetter && cp.length == 1;
+        word.plain &= cp.kind == Kind::kLetter && cp.info->out_len > 0;
         word.last = k + 1;
         return;
       case Kind::kIgnorable:
@@ -719,9 +737,9 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
       continue;
     }
     emit.CodeWord(token.digits);
-    if (token.plain) {
-      // The common word ("quality", "Versand"): no digit, no other script, nothing between its
-      // letters, so no look-alike, leetspeak or boundary rule applies; only Byte's folds do.
+    if (token.plain && (token.latin == 0 || token.cyrillic == 0)) {
+      // The common word ("quality", "качество"): letters of one script and nothing between
+      // them, so no look-alike, leetspeak or boundary rule applies; only Byte's folds do.
       emit.PlainWord(cps + token.first, cps + token.last);
       continue;
     }
