@@ -531,7 +531,8 @@ class Emitter {
 
 void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
   thread_local Scratch<Cp> cp_scratch;
-  thread_local Scratch<Token> token_scratch;
+  // Grown as needed: one per byte, the most there can be, would take 28 bytes a byte.
+  thread_local std::vector<Token> tokens;
   static const CharInfo kLeetAt{Kind::kLetter, Script::kLatin, kFoldLeet, 1, 0, {'a'}, {}};
   static const CharInfo kLeetS{Kind::kLetter, Script::kLatin, kFoldLeet, 1, 0, {'s'}, {}};
   static const CharInfo kInvalid{};
@@ -545,16 +546,15 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
   // when a letter or digit follows them; Han, kana and Thai characters are each a word, with the
   // invisible characters right after them; emoji are words of their own.
   Cp* cps = cp_scratch.Reserve(text.size());
-  Token* tokens = token_scratch.Reserve(text.size());
+  tokens.clear();
   size_t ncps = 0;
-  size_t ntokens = 0;
   size_t bound = text.size();
   enum class In : uint8_t { kNothing, kWord, kCharacter } in = In::kNothing;
   Token word{};          // the word or character being read
   bool between = false;  // soft or invisible characters after the word's last letter or digit
   auto close = [&] {
     if (in != In::kNothing)
-      tokens[ntokens++] = word;
+      tokens.push_back(word);
     in = In::kNothing;
     between = false;
   };
@@ -610,7 +610,7 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
         word.first = k;
         word.last = k + 1;
         word.emoji = true;
-        tokens[ntokens++] = word;
+        tokens.push_back(word);
         return;
       case Kind::kSeparator:
         close();
@@ -671,6 +671,7 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
          info});
   }
   close();
+  const size_t ntokens = tokens.size();
 
   // 3. Spaced single letters ("m d m a", "A - P v P", "M.D.M.A"): three or more one-character
   // words, at least two of them letters, separated by at most three spaces, dots, hyphens,
