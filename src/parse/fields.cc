@@ -908,7 +908,8 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
         if (other.id == id.Scalar())
           error(id, "field `" + id.Scalar() + "` is defined twice");
       }
-      FieldDefinition& definition = labels.fields_.emplace_back(FieldDefinition{id.Scalar(), {}});
+      FieldDefinition& definition = labels.fields_.emplace_back();
+      definition.id = id.Scalar();
       if (const YAML::Node value = field["value"]; value) {
         if (value.IsScalar() && (value.Scalar() == "number" || value.Scalar() == "text")) {
           definition.value =
