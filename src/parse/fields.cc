@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <type_traits>
 #include <utility>
 
 #include <libxml/HTMLparser.h>
@@ -136,6 +137,26 @@ bool HasDigit(std::string_view text) {
       return true;
   }
   return false;
+}
+
+// What `match` gives for the first part of an attribute value it gives anything for (anything
+// but a default value): the value's words, and the parts of a word between '-' and '_', ASCII
+// lower-cased ("nav-Breadcrumbs" gives "nav" and "breadcrumbs"). For class words and breadcrumb
+// containers.
+template <typename Match>
+auto FirstClassPart(std::string_view value, Match match) {
+  using Found = std::invoke_result_t<Match, const std::string&>;
+  std::string part;
+  for (char c : value) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '-' || c == '_') {
+      if (Found found = match(part); found != Found{})
+        return found;
+      part.clear();
+    } else {
+      part.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    }
+  }
+  return match(part);
 }
 
 // An open table, cell, <dt> or <dd>; closed cells wait in their table's row.
@@ -410,19 +431,9 @@ class Extractor {
   // Breadcrumbs: the first element whose class, id or aria-label says "breadcrumb"; each link or
   // list item in it is a crumb, and so is text between them ("Home > Drugs > Steroids").
   static bool NamesBreadcrumb(std::string_view value) {
-    // A word of the value, or a part of one between '-' and '_': "breadcrumb", "nav-breadcrumbs".
-    std::string part;
-    auto check = [&] { return part == "breadcrumb" || part == "breadcrumbs"; };
-    for (char c : value.substr(0, 512)) {
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '-' || c == '_') {
-        if (check())
-          return true;
-        part.clear();
-      } else {
-        part.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
-      }
-    }
-    return check();
+    return FirstClassPart(value.substr(0, 512), [](const std::string& part) {
+      return part == "breadcrumb" || part == "breadcrumbs";
+    });
   }
   void CrumbStart(std::string_view tag, const xmlChar** attributes) {
     if (crumbs_depth_ > 0) {
@@ -835,24 +846,13 @@ FieldValueType FieldLabels::ValueType(std::string_view id) const {
 std::string_view FieldLabels::MatchClass(std::string_view class_attribute) const {
   if (class_words_.empty() || class_attribute.size() > 1024)
     return {};
-  std::string part;
-  auto match = [&]() -> std::string_view {
+  return FirstClassPart(class_attribute, [&](const std::string& part) -> std::string_view {
     for (const auto& [word, index] : class_words_) {
       if (part == word)
         return fields_[index].id;
     }
     return {};
-  };
-  for (char c : class_attribute) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '-' || c == '_') {
-      if (std::string_view id = match(); !id.empty())
-        return id;
-      part.clear();
-    } else {
-      part.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
-    }
-  }
-  return match();
+  });
 }
 
 bool FieldLabels::Accepts(std::string_view id, std::string_view value) const {
