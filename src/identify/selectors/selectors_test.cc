@@ -1,5 +1,6 @@
 #include "identify/selectors/selectors.h"
 
+#include <map>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -67,6 +68,20 @@ TEST(SelectorsTest, RepeatsAreKeptOnceAndADomainOncePerDocument) {
     EXPECT_EQ(emails, copies);
     EXPECT_EQ(domains, 1) << copies;
   }
+  // Values short enough to live inside the selector (no heap buffer), moved during the long
+  // path's compaction: every domain still once.
+  std::string text = "http://a.io/ http://a.io/ http://b.io/x http://b.io/y ";
+  for (int i = 0; i < 40; ++i)
+    text += "http://c" + std::to_string(i) + ".io/ ";
+  std::map<std::string, int> domains;
+  const nlohmann::json found = Json(text);
+  for (const auto& s : found["selectors"]) {
+    if (s["kind"] == "domain")
+      ++domains[s["value"].get<std::string>()];
+  }
+  EXPECT_EQ(domains.size(), 42u);
+  for (const auto& [domain, count] : domains)
+    EXPECT_EQ(count, 1) << domain;
 }
 
 TEST(SelectorsTest, TheCallerMayGiveThePhoneRegion) {
