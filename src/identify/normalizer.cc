@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -537,6 +538,8 @@ void Normalizer::Normalize(std::string_view text, NormalizedText& out) const {
   static const CharInfo kLeetS{Kind::kLetter, Script::kLatin, kFoldLeet, 1, 0, {'s'}, {}};
   static const CharInfo kInvalid{};
   const Tables& t = *tables_;
+  // ICU's UTF-8 macros take int32_t lengths: the first 2 GiB are read (normalizer.h).
+  text = text.substr(0, std::min<size_t>(text.size(), INT32_MAX));
 
   // 1. Decode and find the words in one pass. A code point emits at most max(out_len, alt_len,
   // 1) bytes, so at most `extra` more than it takes ("ѕ" for a Latin "s" in a Cyrillic word):

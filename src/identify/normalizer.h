@@ -67,7 +67,8 @@ class Normalizer {
   Normalizer& operator=(const Normalizer&) = delete;
 
   // Folds `text` (UTF-8; invalid bytes count as separators) into `out`, reusing its buffers.
-  // Offsets are 32-bit: callers cut documents larger than 4 GiB.
+  // Offsets are 32-bit and ICU's UTF-8 macros take int32_t lengths: only the first 2 GiB of a
+  // larger text are read.
   void Normalize(std::string_view text, NormalizedText& out) const;
 
   // The key of a short string, e.g. a lexicon name.

@@ -79,6 +79,39 @@ TEST(Normalizer, KeepsOffsetsIntoTheOriginal) {
   EXPECT_EQ(original.substr(begin, end - begin), "Геройн");
 }
 
+// The output arrays are sized from the input before they are written through raw pointers; the
+// inputs that emit the most bytes per input byte must stay inside them (ASan in the dev build
+// would report a write past the end). U+FDFA folds to 11 bytes from 3; a Latin "s" in a
+// Cyrillic word becomes "ѕ"'s two bytes; emoji separated by spaces each add a space after.
+TEST(Normalizer, TheLargestExpansionsFitTheirArrays) {
+  std::string fdfa;
+  for (int i = 0; i < 3000; ++i)
+    fdfa += "\uFDFA";
+  std::string mixed;
+  for (int i = 0; i < 2000; ++i)
+    mixed += "\u0430\u0431s ";  // "абs"
+  std::string emoji;
+  for (int i = 0; i < 2000; ++i)
+    emoji += i % 2 == 0 ? "\U0001F525 " : "\U0001F48E";
+  std::string spaced;
+  for (int i = 0; i < 2000; ++i)
+    spaced += "a - ";
+  for (const std::string& text : {fdfa, mixed, emoji, spaced, fdfa + mixed + emoji + spaced}) {
+    NormalizedText out;
+    Shared().Normalize(text, out);
+    ASSERT_EQ(out.begin.size(), out.key.size());
+    ASSERT_EQ(out.end.size(), out.key.size());
+    ASSERT_EQ(out.steps.size(), out.key.size());
+    ASSERT_EQ(out.soft.size(), out.key.size() + 1);
+    EXPECT_FALSE(out.key.empty());
+    for (size_t i = 0; i < out.key.size(); ++i) {
+      ASSERT_LE(out.begin[i], out.end[i]);
+      ASSERT_LE(out.end[i], text.size());
+    }
+  }
+  EXPECT_GT(Key(fdfa).size(), fdfa.size() * 3);  // the expansion really happened
+}
+
 TEST(Normalizer, ReportsWhichFoldsWereNeeded) {
   NormalizedText text;
   Shared().Normalize("Гeрoин", text);
