@@ -155,39 +155,30 @@ void JsonWriter::Close(char bracket) {
 
 void JsonWriter::Key(std::string_view key) {
   Separate();
-  if (PlainPrefix(key) == key.size()) {
-    // Keys are nearly always literals with nothing to escape: one resize, one copy.
-    size_t at = out_.size();
-    out_.resize(at + key.size() + 3);
-    char* p = out_.data() + at;
-    *p++ = '"';
-    if (!key.empty())  // an empty view's data() may be null
-      std::memcpy(p, key.data(), key.size());
-    p += key.size();
-    *p++ = '"';
-    *p = ':';
-  } else {
-    out_.push_back('"');
-    Escape(key, out_);
-    out_ += "\":";
-  }
+  Quoted(key);
+  out_.push_back(':');
   after_key_ = true;
 }
 
 void JsonWriter::String(std::string_view value) {
   Separate();
-  if (PlainPrefix(value) == value.size()) {
+  Quoted(value);
+}
+
+void JsonWriter::Quoted(std::string_view text) {
+  if (PlainPrefix(text) == text.size()) {
+    // Keys and most values have nothing to escape: one resize, one copy.
     size_t at = out_.size();
-    out_.resize(at + value.size() + 2);
+    out_.resize(at + text.size() + 2);
     char* p = out_.data() + at;
     *p++ = '"';
-    if (!value.empty())  // an empty view's data() may be null
-      std::memcpy(p, value.data(), value.size());
-    p[value.size()] = '"';
+    if (!text.empty())  // an empty view's data() may be null
+      std::memcpy(p, text.data(), text.size());
+    p[text.size()] = '"';
     return;
   }
   out_.push_back('"');
-  Escape(value, out_);
+  Escape(text, out_);
   out_.push_back('"');
 }
 

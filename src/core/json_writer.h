@@ -53,9 +53,10 @@ class JsonWriter {
   void Open(char bracket);
   void Close(char bracket);
   void Separate();
+  void Quoted(std::string_view text);  // `text` in quotes, escaped
 
-  // Per open container, whether nothing was written in it yet: bit d of first_ for the
-  // container at depth d < 64 (no writer goes deeper in practice), the rest in deep_. A writer is
+  // Per open container, whether nothing was written in it yet: bit d - 1 of first_ for the
+  // container at depth d <= 64 (no writer goes deeper in practice), the rest in deep_. A writer is
   // made per document and per selector's details: it must not allocate.
   bool TopFirst() const { return depth_ <= 64 ? (first_ >> (depth_ - 1)) & 1 : deep_.back(); }
   void SetTopFirst(bool first);
