@@ -168,6 +168,15 @@ constexpr NpsShape kNpsShapes[] = {
      }},
 };
 
+// Whether class word `term` can describe a substance of `class_id`: an everyday form word can
+// describe any ("3-CMC crystals"); a firm one only its class or the substances it most often
+// means ("microdots" are LSD).
+bool Describes(const Name& term, int substance, std::string_view class_id) {
+  return term.ambiguity == Ambiguity::kHigh || term.class_id == class_id ||
+         std::find(term.candidates.begin(), term.candidates.end(), substance) !=
+             term.candidates.end();
+}
+
 // The words of a normalised key, as [begin, end) index pairs.
 std::vector<std::pair<size_t, size_t>> KeyWords(std::string_view key) {
   std::vector<std::pair<size_t, size_t>> words;
@@ -384,7 +393,7 @@ Status IdentifierSession::Identify(std::string_view text, std::string_view date,
   ParseQuantities(text, out.quantities);
   Resolve(text, out);
   FindNpsCandidates(out);
-  HintFromDoses(out);
+  HintFromDoses(text, out);
   PricePerUnitOf(date, out);
   Categorize(out);
   DropThemeWords(out);
@@ -394,9 +403,15 @@ Status IdentifierSession::Identify(std::string_view text, std::string_view date,
 void IdentifierSession::DropThemeWords(Identification& out) const {
   // On a listing of another category, a word that is a drug only in context ("test" beside "20
   // pieces" in "passes pen test, 20 pieces" of counterfeit notes; "ice" on a cooler) names no
-  // drug: the page sells something else and the amount counts that.
+  // drug: the page sells something else and the amount counts that. So does a class guessed
+  // from an amount alone ("1oz" of silver bullion, "125 ug" of a supplement).
   if (out.category == "drugs" || out.category == "paraphernalia")
     return;
+  if (!out.hints.empty()) {
+    out.hints.clear();
+    out.classes.clear();
+    out.primary_class.clear();
+  }
   const Lexicon& lexicon = identifier_.lexicon_;
   auto ambiguous = [&](const NameFinding& f) {
     return lexicon.names[static_cast<size_t>(f.name)].ambiguity == Ambiguity::kHigh;
@@ -504,13 +519,18 @@ void IdentifierSession::Resolve(std::string_view text, Identification& out) {
   // different substance named outright describes that one ("white ketamine", "crystalline
   // powder") or is something else (a market's name); it names a second drug only when an amount
   // follows it at once ("hash 5g").
+  // So does a class word of another class that cannot mean it: "Brown Microdots" are LSD of a
+  // colour, not heroin.
   auto names_other_substance = [&](const NameFinding& finding) {
     const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
     if (name.target != Name::Target::kSubstance)
       return false;
     return std::any_of(firm.begin(), firm.end(), [&](const NameFinding& f) {
       const Name& other = lexicon.names[static_cast<size_t>(f.name)];
-      return other.target == Name::Target::kSubstance && other.substance != name.substance;
+      if (other.target == Name::Target::kSubstance)
+        return other.substance != name.substance;
+      return other.target == Name::Target::kClass &&
+             !Describes(other, name.substance, name.class_id);
     });
   };
   for (const NameFinding& finding : ambiguous) {
@@ -565,12 +585,16 @@ void IdentifierSession::AssignClasses(Identification& out) const {
   std::set<std::string> classes;
   for (const auto& [class_id, weight] : substance_weight)
     classes.insert(class_id);
-  // A class word beside a named substance describes it ("MDMA crystal", "мефедрон крис"): its
-  // class is the substance's, not a second one. Alone, it gives its class.
+  // A class word beside a named substance it can mean describes it ("MDMA crystal", "мефедрон
+  // крис"): its class is the substance's, not a second one. Alone, or beside a substance it
+  // cannot mean, it gives its class.
   for (const NameFinding& term : out.terms) {
+    const Name& term_name = lexicon.names[static_cast<size_t>(term.name)];
     bool describes =
         std::any_of(out.substances.begin(), out.substances.end(), [&](const NameFinding& s) {
-          return Near(term.begin, term.end, s.begin, s.end, kDrugWordWindow);
+          const Name& substance = lexicon.names[static_cast<size_t>(s.name)];
+          return Near(term.begin, term.end, s.begin, s.end, kDrugWordWindow) &&
+                 Describes(term_name, substance.substance, substance.class_id);
         });
     if (!describes)
       classes.insert(lexicon.names[static_cast<size_t>(term.name)].class_id);
@@ -629,15 +653,43 @@ void IdentifierSession::FindNpsCandidates(Identification& out) {
   }
 }
 
-void IdentifierSession::HintFromDoses(Identification& out) {
+namespace {
+
+// A weight written in ounces or pounds ("1/8 oz", "QP 4oz", "1/2 lb"): the units of the
+// English-language cannabis trade (eighth, quarter, half, zip, pound). Other drugs are sold by
+// the gram, or named when sold by the ounce.
+bool ImperialWeight(std::string_view text, const Quantity& q) {
+  if (q.kind != Quantity::Kind::kMass || q.end > text.size() || q.begin >= q.end)
+    return false;
+  std::string unit;
+  for (char c : text.substr(q.begin, q.end - q.begin)) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+      unit.push_back(static_cast<char>(c | 0x20));
+  }
+  return unit == "oz" || unit == "ounce" || unit == "ounces" || unit == "lb" || unit == "lbs" ||
+         unit == "pound" || unit == "pounds";
+}
+
+}  // namespace
+
+void IdentifierSession::HintFromDoses(std::string_view text, Identification& out) {
   if (!out.substances.empty() || !out.terms.empty())
     return;
+  auto hint = [&](const char* class_id, const char* why, const Quantity& q, double confidence) {
+    out.hints.push_back({class_id, why, q.begin, q.end, confidence});
+    out.classes.push_back(class_id);
+    out.primary_class = class_id;
+  };
   for (const Quantity& q : out.quantities.quantities) {
     // 10 to 999 micrograms.
     if (q.kind == Quantity::Kind::kMass && q.value >= 1e-5 && q.value < 1e-3) {
-      out.hints.push_back({"psychedelic", "microgram dose", q.begin, q.end, 0.6});
-      out.classes.push_back("psychedelic");
-      out.primary_class = "psychedelic";
+      hint("psychedelic", "microgram dose", q, 0.6);
+      return;
+    }
+  }
+  for (const Quantity& q : out.quantities.quantities) {
+    if (ImperialWeight(text, q)) {
+      hint("cannabis", "weight in ounces or pounds", q, 0.4);
       return;
     }
   }
