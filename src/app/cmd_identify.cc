@@ -824,6 +824,8 @@ int RunEvalIdentify(const EvalOptions& options) {
               drug.Recall(), drug.F1(), static_cast<long long>(drug.tp + drug.fn));
   double macro = 0;
   int classes = 0;
+  double any_macro = 0;  // over classes labelled or predicted, as scikit-learn's "macro"
+  int any_classes = 0;
   Counts micro;
   for (const auto& [class_id, counts] : per_class) {
     int64_t support = counts.tp + counts.fn;
@@ -833,12 +835,18 @@ int RunEvalIdentify(const EvalOptions& options) {
       macro += counts.F1();
       ++classes;
     }
+    if (support > 0 || counts.fp > 0) {
+      any_macro += counts.F1();
+      ++any_classes;
+    }
     micro.tp += counts.tp;
     micro.fp += counts.fp;
     micro.fn += counts.fn;
   }
   macro = classes > 0 ? macro / classes : 0;
-  std::printf("%-24s %29.3f\n", "class macro-F1", macro);
+  std::printf("%-24s %29.3f  (over the classes the labels use)\n", "class macro-F1", macro);
+  std::printf("%-24s %29.3f  (over the classes labelled or predicted)\n", "",
+              any_classes > 0 ? any_macro / any_classes : 0);
   std::printf("%-24s %9.3f %9.3f %9.3f\n", "class micro", micro.Precision(), micro.Recall(),
               micro.F1());
   // Confusion matrix: gold rows, predicted columns.

@@ -265,6 +265,7 @@ void PrintReport(const identify::ClassificationReport& r) {
                 r.F1(c), static_cast<long long>(r.Support(c)));
   }
   std::printf("%-16s %29.3f\n", "macro-F1", r.MacroF1());
+  std::printf("%-16s %29.3f  (over the categories the labels use)\n", "", r.LabelledMacroF1());
   std::printf("%-16s %9.3f %9.3f %9.3f\n", "micro", r.MicroPrecision(), r.MicroRecall(),
               r.MicroF1());
   std::printf("%-16s %29.3f\n", "accuracy", r.Accuracy());

@@ -449,16 +449,29 @@ double ClassificationReport::F1(size_t c) const {
   return Harmonic(Precision(c), Recall(c));
 }
 
-double ClassificationReport::MacroF1() const {
+namespace {
+
+template <typename Counted>
+double MeanF1(const ClassificationReport& r, Counted counted) {
   double sum = 0;
   int n = 0;
-  for (size_t c = 0; c < kCategories; ++c) {
-    if (Support(c) == 0 && FalsePositives(c) == 0)
+  for (size_t c = 0; c < ClassificationReport::kCategories; ++c) {
+    if (!counted(c))
       continue;
-    sum += F1(c);
+    sum += r.F1(c);
     ++n;
   }
   return n == 0 ? 0.0 : sum / n;
+}
+
+}  // namespace
+
+double ClassificationReport::MacroF1() const {
+  return MeanF1(*this, [this](size_t c) { return Support(c) > 0 || FalsePositives(c) > 0; });
+}
+
+double ClassificationReport::LabelledMacroF1() const {
+  return MeanF1(*this, [this](size_t c) { return Support(c) > 0; });
 }
 
 double ClassificationReport::MicroPrecision() const {

@@ -129,6 +129,9 @@ struct ClassificationReport {
   double F1(size_t category) const;
   // Mean F1 over the categories that occur as gold or as prediction (scikit-learn's "macro").
   double MacroF1() const;
+  // Mean F1 over the categories that occur as gold only: a category the labels never use, into
+  // which some examples were predicted, costs recall of the gold ones but is not averaged in.
+  double LabelledMacroF1() const;
   // Pooled over categories; equals accuracy when every example got a prediction.
   double MicroPrecision() const;
   double MicroRecall() const;

@@ -378,6 +378,18 @@ TEST(ClassificationReportTest, ExactScores) {
   EXPECT_DOUBLE_EQ(r.MicroPrecision(), 11.0 / 14.0);
   EXPECT_DOUBLE_EQ(r.MicroRecall(), 11.0 / 15.0);
   EXPECT_DOUBLE_EQ(ClassificationReport().MacroF1(), 0.0);
+  EXPECT_DOUBLE_EQ(r.LabelledMacroF1(), r.MacroF1());  // every predicted category is labelled
+
+  // A category no label uses but some examples were put in (a bong filed under drugs, called
+  // paraphernalia) is averaged in by MacroF1 only.
+  ClassificationReport p;
+  const size_t paraphernalia = 9;  // kCategoryIds
+  for (int i = 0; i < 3; ++i)
+    p.Add(drugs, drugs);
+  p.Add(drugs, paraphernalia);
+  double f = 2 * 1.0 * 0.75 / 1.75;
+  EXPECT_DOUBLE_EQ(p.LabelledMacroF1(), f);
+  EXPECT_DOUBLE_EQ(p.MacroF1(), f / 2);
 }
 
 TEST_F(CategoryModelTest, EvaluateAndCrossValidate) {
