@@ -31,3 +31,29 @@ awk -v bytes="$bytes" -v o="$ours" -v t="$theirs" -v n="$names" 'BEGIN{
   printf "  %-52s %8.1f MB/s\n", "rg -j1 -i -F -f names (literal scan only)", bytes/t/1e6;
   printf "  ratio (ripgrep time / dragnet time): %.2f  (dragnet is %.1fx ripgrep time)\n", t/o, o/t;
 }'
+
+# The same comparison on real page text: the onion-site text dumps of ../shared (one site's page
+# per line), when present. Long pages, fewer findings per byte than the listing corpus above,
+# and ripgrep's literal scan is at its best on them.
+onion=$(dirname "$0")/../../shared/data/dev/onion-pages
+if [[ -d $onion ]]; then
+  find "$onion" -type f -name '*.txt' | sort | while read -r f; do
+    tr '\n\r' '  ' < "$f"
+    echo
+  done > "$work/pages.txt"
+  pbytes=$(stat -c %s "$work/pages.txt")
+  pages=$(wc -l < "$work/pages.txt")
+  ours=$(best_wall taskset -c 0 "$build/dragnet" -q identify --lines "$work/pages.txt")
+  theirs=$(best_wall taskset -c 0 rg -j1 -i -F -f "$work/names.txt" "$work/pages.txt")
+  bench_row identify-pages "identify: real onion page text" \
+    "$(awk -v b="$pbytes" -v o="$ours" 'BEGIN{print b/o/1e6}')" \
+    "$(awk -v b="$pbytes" -v t="$theirs" 'BEGIN{print b/t/1e6}')" MB/s "rg -i -F -f names"
+  awk -v bytes="$pbytes" -v o="$ours" -v t="$theirs" -v n="$pages" 'BEGIN{
+    printf "identify, real onion page text (%d pages, %.1f MB), one core\n", n, bytes/1e6;
+    printf "  %-52s %8.1f MB/s\n", "dragnet identify --lines (full analysis, JSON out)", bytes/o/1e6;
+    printf "  %-52s %8.1f MB/s\n", "rg -j1 -i -F -f names (literal scan only)", bytes/t/1e6;
+    printf "  ratio (ripgrep time / dragnet time): %.2f\n", t/o;
+  }'
+else
+  echo "identify_compare: $onion absent, real page text not measured"
+fi
