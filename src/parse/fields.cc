@@ -277,6 +277,7 @@ class Extractor {
     }
     if (EndsLine(tag))
       EndBlock();
+    ChoiceStart(tag, attributes);
     CrumbStart(tag, attributes);
     ClassStart(tag, attributes);
     if (tag == "tr" && !tables_.empty())
@@ -322,6 +323,7 @@ class Extractor {
     }
     if (EndsLine(tag))
       EndBlock();
+    ChoiceEnd(tag);
     CrumbEnd(tag);
     ClassEnd(tag);
     if (tag == "thead" && !tables_.empty() && tables_.back().thead > 0)
@@ -357,6 +359,8 @@ class Extractor {
       return;
     if (crumbs_depth_ > 0 && crumbs_.size() <= kMaxCrumbs)
       AppendCollapsed(crumb_.text, crumb_space_, piece, kMaxFieldValueBytes + 4);
+    if (!choice_field_.empty())
+      AppendCollapsed(choice_text_, choice_space_, piece, kMaxChoiceBytes + 4);
     // Text struck through (an old price) is no part of a marked element's value.
     for (ClassCapture& capture : class_open_) {
       if (struck_ == 0)
@@ -386,7 +390,16 @@ class Extractor {
       out.fields.push_back(std::move(candidate.field));
     out.rows = std::move(rows_);
     out.breadcrumbs = std::move(crumbs_);
-    // Values marked by a class word only where no label gave the field.
+    EndChoice();
+    for (const auto& [id, choices] : choices_) {
+      std::string value;
+      for (const std::string& choice : choices)
+        value.append(value.empty() ? "" : ", ").append(choice);
+      Truncate(value, kMaxFieldValueBytes);
+      if (labels_.Accepts(id, value) && by_class_.size() < kMaxFieldsPerPage)
+        by_class_.push_back({events_, 2, {std::string(id), "(form)", std::move(value), ""}});
+    }
+    // Values marked by a class word, a badge or a form only where no label gave the field.
     for (Candidate& candidate : by_class_) {
       bool have = std::any_of(out.fields.begin(), out.fields.end(),
                               [&](const Field& f) { return f.id == candidate.field.id; });
@@ -397,6 +410,60 @@ class Extractor {
   }
 
  private:
+  // Choices of the order form (labels.yaml `controls`): radio buttons or check boxes whose name
+  // has a control word of a field (<input type="radio" name="currency"> Bitcoin (BTC)<br> is a
+  // payment), or the options of such a <select>. Each choice's text runs to the end of its line,
+  // label or option; disabled choices ("Multisig COMING SOON") and empty placeholders are left
+  // out. The field's value is the choices in page order, joined by ", ".
+  void ChoiceStart(std::string_view tag, const xmlChar** attributes) {
+    bool input = tag == "input";
+    if (input || tag == "option" || tag == "select" || tag == "button" || EndsLine(tag))
+      EndChoice();
+    bool disabled = HasAttribute(attributes, "disabled");
+    if (tag == "select") {
+      select_field_ = labels_.MatchControl(Attribute(attributes, "name"));
+    } else if (tag == "option") {
+      bool placeholder =
+          HasAttribute(attributes, "value") && Attribute(attributes, "value").empty();
+      choice_field_ = disabled || placeholder ? std::string_view() : select_field_;
+    } else if (input) {
+      std::string_view type = Attribute(attributes, "type");
+      if ((type == "radio" || type == "checkbox") && !disabled)
+        choice_field_ = labels_.MatchControl(Attribute(attributes, "name"));
+    }
+  }
+  void ChoiceEnd(std::string_view tag) {
+    if (tag == "option" || tag == "label" || tag == "select" || EndsLine(tag))
+      EndChoice();
+    if (tag == "select")
+      select_field_ = {};
+  }
+  void EndChoice() {
+    if (choice_field_.empty())
+      return;
+    std::string_view id = std::exchange(choice_field_, {});
+    choice_space_ = false;
+    std::string text = std::exchange(choice_text_, "");
+    while (!text.empty() && text.back() == ' ')
+      text.pop_back();
+    if (text.size() > kMaxChoiceBytes || !HasAlnum(text))
+      return;
+    auto field = std::find_if(choices_.begin(), choices_.end(),
+                              [&](const auto& c) { return c.first == id; });
+    if (field == choices_.end())
+      field = choices_.insert(choices_.end(), {id, {}});
+    if (field->second.size() < kMaxChoices &&
+        std::find(field->second.begin(), field->second.end(), text) == field->second.end())
+      field->second.push_back(std::move(text));
+  }
+  static bool HasAttribute(const xmlChar** attributes, std::string_view key) {
+    for (size_t i = 0; attributes != nullptr && attributes[i] != nullptr; i += 2) {
+      if (key == reinterpret_cast<const char*>(attributes[i]))
+        return true;
+    }
+    return false;
+  }
+
   // Elements whose class names a field (labels.yaml `classes`): their text, each read to its end;
   // nested ones each on their own ("rating-box" around "rating"), the first value found wins.
   void ClassStart(std::string_view tag, const xmlChar** attributes) {
@@ -561,6 +628,8 @@ class Extractor {
       } else if (frame.kind == Kind::kDefinition) {
         std::string_view id = labels_.Match(frame.term);
         if (!IsOtherLabel(id, frame.text))
+          BadgeRating(id, frame);
+        if (!IsOtherLabel(id, frame.text))
           Offer(frame.term_order, 0, id, frame.term, ValueOf(id, frame), std::move(frame.link));
       }
     }
@@ -600,6 +669,7 @@ class Extractor {
     for (size_t i = 0; i + 1 < cells.size(); ++i) {
       std::string_view id = labels_.Match(cells[i].text);
       if (!id.empty() && !IsOtherLabel(id, cells[i + 1].text)) {
+        BadgeRating(id, cells[i + 1]);
         Offer(cells[i].order, 0, id, cells[i].text, ValueOf(id, cells[i + 1]),
               std::move(cells[i + 1].link));
         ++i;
@@ -621,6 +691,73 @@ class Extractor {
     if (id == "vendor" && !frame.name.empty())
       return std::move(frame.name);
     return std::move(frame.text);
+  }
+
+  // A vendor's score written beside the name in the vendor's cell, in elements of its own:
+  // "SocialPharma [<b>+62</b>|<b>−0</b>]" (positive and negative feedback), "bob (98%)",
+  // "bob <span>4.9/5</span>". Taken as the rating where no label gives one.
+  void BadgeRating(std::string_view id, const Frame& frame) {
+    if (id != "vendor" || frame.name.empty() || by_class_.size() >= kMaxFieldsPerPage)
+      return;
+    size_t at = frame.text.find(frame.name);
+    if (at == std::string::npos)
+      return;
+    std::string_view rest = std::string_view(frame.text).substr(at + frame.name.size());
+    auto trim = [](std::string_view t) {
+      while (!t.empty() && (t.front() == ' ' || t.front() == '(' || t.front() == '['))
+        t.remove_prefix(1);
+      while (!t.empty() && (t.back() == ' ' || t.back() == ')' || t.back() == ']'))
+        t.remove_suffix(1);
+      return t;
+    };
+    std::string_view score = trim(rest);
+    if (!IsScore(score) || std::any_of(by_class_.begin(), by_class_.end(),
+                                       [](const Candidate& c) { return c.field.id == "rating"; }))
+      return;
+    by_class_.push_back({frame.order, 2, {"rating", "(beside vendor)", std::string(score), ""}});
+  }
+  // "+62|−0", "62/0", "98%", "95.4", "4.9/5", "4.77 / 5.0", "★ 4.8": counts of positive and
+  // negative feedback, a share, or a score. Signs may be ASCII or U+2212 MINUS SIGN.
+  static bool IsScore(std::string_view t) {
+    if (t.empty() || t.size() > 32)
+      return false;
+    size_t i = 0;
+    for (std::string_view star : {"\xE2\x98\x85", "\xE2\xAD\x90"}) {  // U+2605, U+2B50
+      if (t.substr(0, star.size()) == star)
+        i = star.size();
+    }
+    auto number = [&](bool decimals) {
+      size_t start = i;
+      while (i < t.size() && t[i] >= '0' && t[i] <= '9')
+        ++i;
+      if (decimals && i < t.size() && (t[i] == '.' || t[i] == ',') && i + 1 < t.size() &&
+          t[i + 1] >= '0' && t[i + 1] <= '9') {
+        ++i;
+        while (i < t.size() && t[i] >= '0' && t[i] <= '9')
+          ++i;
+      }
+      return i > start;
+    };
+    auto skip = [&](std::string_view what) {
+      while (i < t.size() && t[i] == ' ')
+        ++i;
+      if (t.substr(i, what.size()) != what)
+        return false;
+      i += what.size();
+      while (i < t.size() && t[i] == ' ')
+        ++i;
+      return true;
+    };
+    bool plus = skip("+");
+    if (!number(!plus))
+      return false;
+    if (i == t.size() || (!plus && skip("%") && i == t.size()))
+      return !plus;
+    if (skip("|") || skip("/")) {
+      bool minus = skip("-") || skip("\xE2\x88\x92");  // U+2212
+      return number(!minus && !plus) && i == t.size();
+    }
+    return false;
   }
 
   // Whether the line being ended is inside a table cell, <dt> or <dd>: tables pair their own
@@ -700,8 +837,15 @@ class Extractor {
   };
   static constexpr size_t kMaxClassCaptures = 8;
   std::vector<ClassCapture> class_open_;
-  int struck_ = 0;  // <s>, <del> and <strike> elements open
-  std::vector<Candidate> by_class_;
+  int struck_ = 0;                   // <s>, <del> and <strike> elements open
+  std::vector<Candidate> by_class_;  // from class words, vendor badges and order forms
+  static constexpr size_t kMaxChoiceBytes = 64;
+  static constexpr size_t kMaxChoices = 16;
+  std::string_view select_field_;  // the field of the open <select>, "" for none
+  std::string_view choice_field_;  // the field of the choice being read, "" for none
+  bool choice_space_ = false;
+  std::string choice_text_;
+  std::vector<std::pair<std::string_view, std::vector<std::string>>> choices_;  // per field
   int skip_ = 0;         // inside script, style, template or noscript
   size_t overflow_ = 0;  // frames not tracked because kMaxOpenFrames were open
   std::vector<Frame> frames_;
@@ -751,9 +895,9 @@ void OnCharacters(void* user, const xmlChar* bytes, int length) {
 
 const std::vector<std::string_view>& FieldLabels::KnownIds() {
   static const std::vector<std::string_view> ids = {
-      "vendor",       "price",    "ships_from", "ships_to", "city",   "district",
-      "stash_type",   "stock",    "weight",     "quantity", "rating", "sales",
-      "member_since", "category", "payment",    "escrow",   "title",  "preorder"};
+      "vendor",  "price",  "ships_from", "ships_to", "city",  "district",     "stash_type",
+      "stock",   "weight", "quantity",   "rating",   "sales", "member_since", "category",
+      "payment", "escrow", "title",      "preorder", "level"};
   return ids;
 }
 
@@ -843,16 +987,25 @@ FieldValueType FieldLabels::ValueType(std::string_view id) const {
   return FieldValueType::kText;
 }
 
-std::string_view FieldLabels::MatchClass(std::string_view class_attribute) const {
-  if (class_words_.empty() || class_attribute.size() > 1024)
+std::string_view FieldLabels::MatchWordIn(
+    std::string_view attribute, const std::vector<std::pair<std::string, size_t>>& words) const {
+  if (words.empty() || attribute.size() > 1024)
     return {};
-  return FirstClassPart(class_attribute, [&](const std::string& part) -> std::string_view {
-    for (const auto& [word, index] : class_words_) {
+  return FirstClassPart(attribute, [&](const std::string& part) -> std::string_view {
+    for (const auto& [word, index] : words) {
       if (part == word)
         return fields_[index].id;
     }
     return {};
   });
+}
+
+std::string_view FieldLabels::MatchClass(std::string_view class_attribute) const {
+  return MatchWordIn(class_attribute, class_words_);
+}
+
+std::string_view FieldLabels::MatchControl(std::string_view name) const {
+  return MatchWordIn(name, control_words_);
 }
 
 bool FieldLabels::Accepts(std::string_view id, std::string_view value) const {
@@ -894,7 +1047,7 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
       const YAML::Node by_lang = field.IsMap() ? field["labels"] : YAML::Node();
       const auto& known = FieldLabels::KnownIds();
       if (field.IsMap())
-        check_keys(field, {"id", "labels", "value", "classes"});
+        check_keys(field, {"id", "labels", "value", "classes", "controls"});
       if (!id.IsScalar() || std::find(known.begin(), known.end(), id.Scalar()) == known.end()) {
         error(id ? id : field, "unknown field id `" + (id.IsScalar() ? id.Scalar() : "") + "`");
         continue;
@@ -918,22 +1071,30 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
           error(value, "`value` must be `text` or `number`");
         }
       }
-      if (const YAML::Node classes = field["classes"]; classes) {
-        for (size_t c = 0; classes.IsSequence() && c < classes.size(); ++c) {
-          const std::string word = classes[c].IsScalar() ? classes[c].Scalar() : "";
+      // `classes` and `controls`: lists of lower-case ASCII words.
+      auto read_words = [&](const char* key, const char* what, std::vector<std::string>& words,
+                            std::vector<std::pair<std::string, size_t>>& index_of) {
+        const YAML::Node list = field[key];
+        if (!list)
+          return;
+        for (size_t c = 0; list.IsSequence() && c < list.size(); ++c) {
+          const std::string word = list[c].IsScalar() ? list[c].Scalar() : "";
           bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
             return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
           });
-          if (!plain)
-            error(classes[c], "a class word is lower-case ASCII letters and digits");
-          else
-            labels.class_words_.emplace_back(word, index);
-          if (plain)
-            labels.fields_[index].classes.push_back(word);
+          if (!plain) {
+            error(list[c], std::string(what) + " is lower-case ASCII letters and digits");
+            continue;
+          }
+          index_of.emplace_back(word, index);
+          words.push_back(word);
         }
-        if (!classes.IsSequence())
-          error(classes, "`classes` must be a list of words");
-      }
+        if (!list.IsSequence())
+          error(list, std::string("`") + key + "` must be a list of words");
+      };
+      read_words("classes", "a class word", labels.fields_[index].classes, labels.class_words_);
+      read_words("controls", "a control word", labels.fields_[index].controls,
+                 labels.control_words_);
       for (const auto& entry : by_lang) {
         const std::string& lang = entry.first.Scalar();
         if (kLanguages.count(lang) == 0)

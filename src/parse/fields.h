@@ -44,6 +44,9 @@ struct FieldDefinition {
   // Words of an element's class that mark its text as this field's value when no label gives
   // one (`classes: [price]`: <div class="listing-price">35 EUR</div>).
   std::vector<std::string> classes;
+  // Words that, as a part of a form control's name, make the control's choices this field's
+  // value (`controls: [currency]`: <input type="radio" name="currency"> Bitcoin (BTC)).
+  std::vector<std::string> controls;
 };
 
 // The labels of every field, folded for matching. Built by LoadFieldLabels.
@@ -51,7 +54,7 @@ class FieldLabels {
  public:
   // The field ids the extractor knows: vendor, price, ships_from, ships_to, city, district,
   // stash_type, stock, weight, quantity, rating, sales, member_since, category, payment,
-  // escrow, title, preorder.
+  // escrow, title, preorder, level.
   static const std::vector<std::string_view>& KnownIds();
 
   const std::vector<FieldDefinition>& fields() const { return fields_; }
@@ -70,6 +73,8 @@ class FieldLabels {
   // (split at white space, '-' and '_', ASCII case-folded: "listing-price", "username_rating"),
   // "" when none.
   std::string_view MatchClass(std::string_view class_attribute) const;
+  // The same for the `controls` words and a form control's name ("currency", "pay_coin").
+  std::string_view MatchControl(std::string_view name) const;
 
   // The type of value field `id` takes; kText for unknown ids.
   FieldValueType ValueType(std::string_view id) const;
@@ -89,8 +94,11 @@ class FieldLabels {
   };
   // Folded label -> index in fields_; looked up by string_view without a copy.
   std::unordered_map<std::string, size_t, Hash, std::equal_to<>> by_label_;
-  size_t longest_label_ = 0;                                 // bytes, folded
-  std::vector<std::pair<std::string, size_t>> class_words_;  // class word -> index in fields_
+  size_t longest_label_ = 0;                                   // bytes, folded
+  std::vector<std::pair<std::string, size_t>> class_words_;    // class word -> index in fields_
+  std::vector<std::pair<std::string, size_t>> control_words_;  // control word -> index
+  std::string_view MatchWordIn(std::string_view attribute,
+                               const std::vector<std::pair<std::string, size_t>>& words) const;
 };
 
 // Parses the YAML text of a labels file; errors are "file:line: message", one per line, for

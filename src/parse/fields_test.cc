@@ -66,8 +66,9 @@ TEST(FieldLabels, MatchFoldsCaseTrimsAndTakesTheLongestPrefix) {
   EXPECT_EQ(labels.Match("Ships\u200b from"), "ships_from");  // zero-width space dropped
   EXPECT_EQ(labels.Match("Ships from (country)"), "ships_from");
   EXPECT_EQ(labels.Match("Price, BTC"), "price");
-  EXPECT_EQ(labels.Match("Seller rating"), "rating");  // exact beats the prefix "seller"
-  EXPECT_EQ(labels.Match("Seller level"), "vendor");
+  EXPECT_EQ(labels.Match("Seller rating"), "rating");   // exact beats the prefix "seller"
+  EXPECT_EQ(labels.Match("Seller level"), "level");     // a label of its own
+  EXPECT_EQ(labels.Match("Seller country"), "vendor");  // the prefix "seller"
   EXPECT_EQ(labels.Match("Районы"), "district");
   EXPECT_EQ(labels.Match("Қала"), "city");
   EXPECT_EQ(labels.Match("Sprzedawca"), "vendor");
@@ -250,8 +251,10 @@ TEST(ExtractFields, VendorCellLinkWithABadgeIsTheLinkText) {
       "[<strong class='fb-pos'>+12</strong><span>|</span><strong class='fb-neg'>\u22121</strong>]"
       "<span class='pull-right'></span></td></tr></table>",
       Labels());
+  // The score beside the name, in elements of its own, is the vendor's rating.
   EXPECT_EQ(Flat(out.fields),
-            (std::vector<std::string>{"vendor=NordPharm <?c=listings&a=vendor&v_id=9>"}));
+            (std::vector<std::string>{"vendor=NordPharm <?c=listings&a=vendor&v_id=9>",
+                                      "rating=+12|\u22121"}));
 
   // Text after an image or a line break is the cell's own: void elements close (depth returns).
   out = ExtractFields(
@@ -273,6 +276,61 @@ TEST(ExtractFields, VendorCellLinkWithABadgeIsTheLinkText) {
   EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"category=Stimulants (298) </c/1>"}));
 }
 
+// The order form's choices are the payment where no label gives it: radio buttons and check
+// boxes whose name has a control word, or the options of such a select; disabled choices and
+// empty placeholders are left out, and each choice ends with its line, label or option.
+TEST(ExtractFields, OrderFormChoicesGiveThePayment) {
+  auto out = ExtractFields(R"(<form>
+      <label><input type="radio" name="pay_coin" value="btc"> Bitcoin</label>
+      <label><input type="radio" name="pay_coin" value="xmr" checked> Monero (XMR)</label>
+      <input type="radio" name="pay_coin" value="ltc" disabled> Litecoin <em>soon</em><br>
+      <input type="checkbox" name="agree"> I agree <button>Buy</button></form>)",
+                           Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"payment=Bitcoin, Monero (XMR)"}));
+
+  out = ExtractFields(R"(<select name="currency"><option value="">Choose...</option>
+      <option value="btc">BTC</option><option>XMR</option><option disabled>ETH</option>
+      </select><select name="shipping"><option>EU</option></select>)",
+                      Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"payment=BTC, XMR"}));
+
+  // A label wins over the form.
+  out = ExtractFields(R"(<p>Payment: Monero only</p>
+      <input type="radio" name="currency"> Bitcoin<br>)",
+                      Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"payment=Monero only"}));
+  EXPECT_EQ(Labels().MatchControl("order[currency]"), "");  // parts split at '-' and '_' only
+  EXPECT_EQ(Labels().MatchControl("payment-method"), "payment");
+  EXPECT_EQ(Labels().MatchControl("amount"), "");
+}
+
+// A score beside the vendor's name, in elements of its own, is the rating where no label gives
+// one; other badges are not.
+TEST(ExtractFields, ScoreBesideTheVendorIsTheRating) {
+  auto rating = [](std::string_view badge) {
+    auto out = ExtractFields("<table><tr><td>Vendor</td><td><a href='/u/bob'>bob</a> " +
+                                 std::string(badge) + "</td></tr></table>",
+                             Labels());
+    for (const Field& f : out.fields) {
+      if (f.id == "rating")
+        return f.value;
+    }
+    return std::string("-");
+  };
+  EXPECT_EQ(rating("<span>★ 4.8</span>"), "★ 4.8");
+  EXPECT_EQ(rating("(<b>98%</b>)"), "98%");
+  EXPECT_EQ(rating("[<b>+1,204</b>|<b>-3</b>]"), "-");  // a thousands separator is no score
+  EXPECT_EQ(rating("<em>(4.77 / 5.0)</em>"), "4.77 / 5.0");
+  EXPECT_EQ(rating("<small>(Level 4)</small>"), "-");
+  EXPECT_EQ(rating("<small>+</small>"), "-");
+  EXPECT_EQ(rating("<i>12 | 0 | 3</i>"), "-");
+  auto out = ExtractFields(
+      "<table><tr><td>Vendor</td><td><a href='/u/bob'>bob</a> <i>99%</i></td></tr>"
+      "<tr><td>Rating</td><td>4.9/5</td></tr></table>",
+      Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"vendor=bob </u/bob>", "rating=4.9/5"}));
+}
+
 // "Item info:" with "seller" on the next line, as a label list or a section heading renders:
 // the label of another field is no value. The same field's label is ("Availability: In stock").
 TEST(ExtractFields, AValueThatIsAnotherFieldsLabelIsNoValue) {
@@ -286,7 +344,7 @@ TEST(ExtractFields, AValueThatIsAnotherFieldsLabelIsNoValue) {
             (std::vector<std::string>{"stock=In stock", "ships_from=Germany", "escrow=Multisig"}));
   EXPECT_EQ(Labels().MatchWhole("  SELLER: "), "vendor");
   EXPECT_EQ(Labels().MatchWhole("vendor for"), "member_since");
-  EXPECT_EQ(Labels().MatchWhole("Seller level"), "");
+  EXPECT_EQ(Labels().MatchWhole("Seller country"), "");
   EXPECT_EQ(Labels().MatchWhole("Germany"), "");
   EXPECT_EQ(Labels().MatchWhole(std::string(300, 'x')), "");
 }
@@ -302,7 +360,9 @@ TEST(ExtractFields, NumberFieldsNeedADigit) {
       <table><tr><th>Вес</th><th>Цена</th></tr><tr><td>—</td><td>по запросу</td></tr>
       <tr><td>1 г</td><td>2 000 ₽</td></tr></table>)",
                            Labels());
-  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"price=١٢٠ zł", "quantity=3 Stück"}));
+  // The currency radio button is the payment; the disabled choice is not offered.
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"price=١٢٠ zł", "quantity=3 Stück",
+                                                        "payment=Bitcoin (BTC)"}));
   ASSERT_EQ(out.rows.size(), 1u);
   EXPECT_EQ(Flat(out.rows[0]), (std::vector<std::string>{"weight=1 г", "price=2 000 ₽"}));
   EXPECT_EQ(Labels().ValueType("price"), FieldValueType::kNumber);
