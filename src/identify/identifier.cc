@@ -37,6 +37,10 @@ constexpr uint32_t kAmountWindow = 24;
 constexpr uint32_t kDrugWordWindow = 160;
 // "hash 5g", "white 1g": an amount that follows a word at once (a space or two between).
 constexpr uint32_t kAdjacentAmount = 3;
+// Titles and one-line ads are shorter than this (normalised bytes); pages are longer. In a
+// title an amount anywhere confirms an everyday drug word: "Кристаллы Синие мощные 3гр" is
+// 40 bytes from word to amount in Cyrillic, "Шишки(всегда подъезд) 5G" as many.
+constexpr size_t kTitleLength = 240;
 
 // A drug word inside a user name or handle names the account, not a product: "kush_kingdom",
 // "molly_lab", "sirets24" (digits glued on, not a dose like "xanax2mg" or a purity "mdma84%").
@@ -533,6 +537,7 @@ void IdentifierSession::Resolve(std::string_view text, Identification& out) {
              !Describes(other, name.substance, name.class_id);
     });
   };
+  const bool title = normalized_.key.size() <= kTitleLength;
   for (const NameFinding& finding : ambiguous) {
     bool confirmed = false;
     bool strict = names_other_substance(finding);
@@ -540,7 +545,7 @@ void IdentifierSession::Resolve(std::string_view text, Identification& out) {
       if (q.kind == Quantity::Kind::kPercent)
         continue;
       if (strict ? q.begin >= finding.end && q.begin <= finding.end + kAdjacentAmount
-                 : Near(finding.begin, finding.end, q.begin, q.end, kAmountWindow)) {
+                 : title || Near(finding.begin, finding.end, q.begin, q.end, kAmountWindow)) {
         confirmed = true;
         break;
       }
@@ -721,8 +726,6 @@ void IdentifierSession::PricePerUnitOf(std::string_view date, Identification& ou
 
 void IdentifierSession::Categorize(Identification& out) {
   const Lexicon& lexicon = identifier_.lexicon_;
-  // Titles and one-line ads are shorter than this (normalised bytes); pages are longer.
-  constexpr size_t kTitleLength = 240;
   constexpr size_t kCategories = kCategoryIds.size();
   auto index_of = [](std::string_view id) {
     return static_cast<size_t>(std::find(kCategoryIds.begin(), kCategoryIds.end(), id) -
