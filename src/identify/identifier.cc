@@ -841,6 +841,7 @@ void IdentifierSession::Categorize(Identification& out) {
   }
   if (title && !other_firm) {
     std::set<int> taken;
+    std::vector<NameFinding> bare;
     for (const NameHit& hit : hits_) {
       const Name& name = lexicon.names[static_cast<size_t>(hit.name)];
       if (name.target == Name::Target::kCategory || name.ambiguity != Ambiguity::kHigh ||
@@ -860,6 +861,21 @@ void IdentifierSession::Categorize(Identification& out) {
       drugs += 2 * 0.6;
       drug_amount = true;
       drug_evidence.push_back(name.text + " (beside a bare amount)");
+      finding.steps = normalized_.StepsIn(hit.begin, hit.end);
+      finding.confidence = 0.6 * identifier_.base_confidence_[static_cast<size_t>(hit.name)];
+      bare.push_back(finding);
+    }
+    // Where nothing else named a drug, the words that made this a drug listing give its class
+    // ("0.2 crack" is a stimulant, "альфа крис 0,3" a cathinone), in place of a guess from the
+    // amount alone.
+    if (!bare.empty() && out.substances.empty() && out.terms.empty()) {
+      for (const NameFinding& finding : bare) {
+        const Name& name = lexicon.names[static_cast<size_t>(finding.name)];
+        (name.target == Name::Target::kSubstance ? out.substances : out.terms).push_back(finding);
+      }
+      out.hints.clear();
+      out.classes.clear();
+      AssignClasses(out);
     }
   }
   if (drugs > 0 && drug_amount)
