@@ -17,10 +17,10 @@ status=0
 # Floors sit a little under today's figures (see the closing notes of the identify issue).
 "$bin" eval identify --labels "$dev/agora-2014q1-titles-dev.csv" --text-column title \
   --label-column cat,subcat --map "$root/data/eval/agora.yaml" \
-  --min-drug-f1 0.97 --min-macro-f1 0.92 || status=1
+  --min-drug-f1 0.97 --min-macro-f1 0.95 || status=1
 "$bin" eval identify --labels "$dev/matanga-2020-titles-dev.csv" --text-column title \
   --label-column group,sub --map "$root/data/eval/matanga.yaml" \
-  --min-drug-f1 0.98 --min-macro-f1 0.95 || status=1
+  --min-drug-f1 0.98 --min-macro-f1 0.98 || status=1
 # Listing categories from the lexicon rules (drugs, fraud, guides, other...) on Agora's own tree.
 "$bin" eval classify --rules --labels "$dev/agora-2014q1-titles-dev.csv" --text-column title \
   --label-column cat,subcat --map "$root/data/eval/agora-categories.yaml" \
