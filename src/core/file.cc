@@ -124,6 +124,33 @@ Status WriteFileAtomic(const std::filesystem::path& path, std::string_view conte
   return SyncDirectory(path.parent_path().empty() ? "." : path.parent_path());
 }
 
+size_t PruneCacheFiles(const std::filesystem::path& keep, std::string_view prefix,
+                       std::string_view suffix, size_t newest) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::pair<fs::file_time_type, fs::path>> found;
+  for (fs::directory_iterator it(keep.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    std::error_code type_ec;
+    if (!it->is_regular_file(type_ec) || name.size() < prefix.size() + suffix.size() ||
+        !name.starts_with(prefix) || !name.ends_with(suffix) || it->path() == keep)
+      continue;
+    auto time = it->last_write_time(type_ec);
+    if (!type_ec)
+      found.emplace_back(time, it->path());
+  }
+  // `keep` is the newest of all; the others by age, newest first.
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  size_t removed = 0;
+  for (size_t i = newest > 0 ? newest - 1 : 0; i < found.size(); ++i) {
+    std::error_code remove_ec;
+    if (fs::remove(found[i].second, remove_ec))
+      ++removed;
+  }
+  return removed;
+}
+
 Result<std::string> Sha256File(const std::filesystem::path& path) {
   Hasher hasher(DigestAlgorithm::kSha256);
   DRAGNET_RETURN_IF_ERROR(

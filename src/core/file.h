@@ -27,6 +27,13 @@ Result<std::vector<std::pair<std::string, std::string>>> ReadDirectoryFiles(
 // fsyncs the directory: readers see the old file or the new one, never a mix.
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view contents);
 
+// Cache housekeeping: of the regular files in the directory of `keep` whose names start with
+// `prefix` and end with `suffix` (older versions of one cache, keyed by content), removes all
+// but the `newest` most recently modified, never `keep` itself. Best effort: a file that cannot
+// be listed or removed is left. Returns how many were removed.
+size_t PruneCacheFiles(const std::filesystem::path& keep, std::string_view prefix,
+                       std::string_view suffix, size_t newest);
+
 // Streams the file through SHA-256; returns lower-case hex.
 Result<std::string> Sha256File(const std::filesystem::path& path);
 

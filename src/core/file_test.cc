@@ -38,6 +38,28 @@ TEST_F(FileTest, AppendFileTracksSizeAndRefusesExistingWhenAskedToCreate) {
   EXPECT_EQ(*sha, Sha256Hex("hello world"));
 }
 
+TEST_F(FileTest, PruneCacheFilesKeepsTheNewestAndTheOneJustWritten) {
+  namespace fs = std::filesystem;
+  auto now = fs::file_time_type::clock::now();
+  for (int i = 0; i < 6; ++i) {
+    auto path = dir_ / ("names-" + std::to_string(i) + ".hsdb");
+    ASSERT_TRUE(WriteFileAtomic(path, "db").ok());
+    fs::last_write_time(path, now - std::chrono::hours(10 - i));  // 5 is the newest
+  }
+  ASSERT_TRUE(WriteFileAtomic(dir_ / "lexicon-0.bin", "other cache").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir_ / "names-x.hsdb.tmp", "not ours").ok());
+  fs::create_directory(dir_ / "names-dir.hsdb");
+  // The one just written may be older on a clock that went back: it stays anyway.
+  fs::last_write_time(dir_ / "names-0.hsdb", now - std::chrono::hours(20));
+  EXPECT_EQ(PruneCacheFiles(dir_ / "names-0.hsdb", "names-", ".hsdb", 3), 3u);
+  for (const char* kept : {"names-0.hsdb", "names-5.hsdb", "names-4.hsdb", "lexicon-0.bin",
+                           "names-x.hsdb.tmp", "names-dir.hsdb"})
+    EXPECT_TRUE(fs::exists(dir_ / kept)) << kept;
+  for (const char* gone : {"names-1.hsdb", "names-2.hsdb", "names-3.hsdb"})
+    EXPECT_FALSE(fs::exists(dir_ / gone)) << gone;
+  EXPECT_EQ(PruneCacheFiles(dir_ / "missing" / "x.bin", "x", ".bin", 1), 0u);
+}
+
 TEST_F(FileTest, ReadingAMissingFileNamesIt) {
   auto read = ReadFile(dir_ / "missing.txt");
   ASSERT_FALSE(read);

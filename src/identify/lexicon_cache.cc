@@ -22,6 +22,7 @@ namespace dragnet::identify {
 namespace {
 
 constexpr std::string_view kMagic = "dragnet-lexicon\n";
+constexpr size_t kCachesKept = 4;
 
 // A hand-written length-prefixed encoding: the lexicon is plain structs of strings and numbers,
 // and no serialisation library in Debian would save more code than it costs to wire up. One
@@ -247,7 +248,11 @@ Status WriteLexiconCache(const std::filesystem::path& file, const Lexicon& lexic
   std::filesystem::create_directories(file.parent_path(), ec);
   if (ec)
     return Internal("cannot create " + file.parent_path().string() + ": " + ec.message());
-  return WriteFileAtomic(file, EncodeLexicon(lexicon));
+  DRAGNET_RETURN_IF_ERROR(WriteFileAtomic(file, EncodeLexicon(lexicon)));
+  // Each edit of the lexicon or the loader keys a new file; keep the last few (a user switching
+  // between two Dragnet versions or lexicon directories does not recompute every time).
+  PruneCacheFiles(file, "lexicon-", ".bin", kCachesKept);
+  return Status::Ok();
 }
 
 }  // namespace dragnet::identify

@@ -333,7 +333,9 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::Build(
         std::error_code ignored;
         std::filesystem::create_directories(cache_dir, ignored);
         // A cache that cannot be written only costs the next start a compile.
-        (void)WriteFileAtomic(matcher->cache_file_, std::string_view(bytes.get(), size));
+        // Older databases (another lexicon, another Hyperscan) go, all but the last few.
+        if (WriteFileAtomic(matcher->cache_file_, std::string_view(bytes.get(), size)).ok())
+          PruneCacheFiles(matcher->cache_file_, "names-", ".hsdb", 4);
       }
     }
   }
