@@ -323,6 +323,8 @@ class Extractor {
     }
     if (EndsLine(tag))
       EndBlock();
+    if (tag == "a" && !line_links_.empty() && line_links_.back().end == std::string::npos)
+      line_links_.back().end = line_.size();
     ChoiceEnd(tag);
     CrumbEnd(tag);
     ClassEnd(tag);
@@ -585,7 +587,8 @@ class Extractor {
         slot = link ? value : value.substr(0, kMaxFieldValueBytes + 4);
     }
     if (link && line_links_.size() < kMaxLineLinks)
-      line_links_.emplace_back(line_.size() + (line_space_ ? 1 : 0), std::string(value));
+      line_links_.push_back(
+          {line_.size() + (line_space_ ? 1 : 0), std::string::npos, std::string(value)});
   }
 
   // A block element or <br> ends a line, and is a space inside a cell ("Медеуский,<br>Ауэзовский").
@@ -702,19 +705,32 @@ class Extractor {
     size_t at = frame.text.find(frame.name);
     if (at == std::string::npos)
       return;
-    std::string_view rest = std::string_view(frame.text).substr(at + frame.name.size());
-    auto trim = [](std::string_view t) {
-      while (!t.empty() && (t.front() == ' ' || t.front() == '(' || t.front() == '['))
-        t.remove_prefix(1);
-      while (!t.empty() && (t.back() == ' ' || t.back() == ')' || t.back() == ']'))
-        t.remove_suffix(1);
-      return t;
-    };
-    std::string_view score = trim(rest);
-    if (!IsScore(score) || std::any_of(by_class_.begin(), by_class_.end(),
-                                       [](const Candidate& c) { return c.field.id == "rating"; }))
+    std::string_view score =
+        TrimBrackets(std::string_view(frame.text).substr(at + frame.name.size()));
+    if (IsScore(score))
+      OfferBadgeRating(frame.order, score);
+  }
+  void OfferBadgeRating(size_t order, std::string_view score) {
+    if (by_class_.size() >= kMaxFieldsPerPage ||
+        std::any_of(by_class_.begin(), by_class_.end(),
+                    [](const Candidate& c) { return c.field.id == "rating"; }))
       return;
-    by_class_.push_back({frame.order, 2, {"rating", "(beside vendor)", std::string(score), ""}});
+    by_class_.push_back({order, 2, {"rating", "(beside vendor)", std::string(score), ""}});
+  }
+  static std::string_view Trim(std::string_view t) {
+    while (!t.empty() && t.front() == ' ')
+      t.remove_prefix(1);
+    while (!t.empty() && t.back() == ' ')
+      t.remove_suffix(1);
+    return t;
+  }
+  // Without outer spaces, parentheses and square brackets: "[+62|−0]", "(98%)".
+  static std::string_view TrimBrackets(std::string_view t) {
+    while (!t.empty() && (t.front() == ' ' || t.front() == '(' || t.front() == '['))
+      t.remove_prefix(1);
+    while (!t.empty() && (t.back() == ' ' || t.back() == ')' || t.back() == ']'))
+      t.remove_suffix(1);
+    return t;
   }
   // "+62|−0", "62/0", "98%", "95.4", "4.9/5", "4.77 / 5.0", "★ 4.8": counts of positive and
   // negative feedback, a share, or a score. Signs may be ASCII or U+2212 MINUS SIGN.
@@ -778,13 +794,13 @@ class Extractor {
       size_t start =
           std::min(line.find_first_not_of(" :", colon + (line[colon] == ':' ? 1 : 3)), line.size());
       auto link =
-          std::find_if(links.begin(), links.end(), [&](auto& l) { return l.first > colon; });
+          std::find_if(links.begin(), links.end(), [&](auto& l) { return l.begin > colon; });
       pending_.reset();
       if (start == line.size()) {
         pending_ = Candidate{line_order_, 1, {std::string(id), line.substr(0, colon), "", ""}};
       } else {
         Offer(line_order_, 1, id, line.substr(0, colon), line.substr(start),
-              link == links.end() ? "" : std::move(link->second));
+              link == links.end() ? "" : std::move(link->href));
       }
       return;
     }
@@ -792,7 +808,24 @@ class Extractor {
       std::optional<Candidate> pending = std::exchange(pending_, std::nullopt);
       if (!IsOtherLabel(pending->field.id, line)) {
         return Offer(pending->order, pending->rank, pending->field.id, pending->field.label,
-                     std::move(line), links.empty() ? "" : std::move(links.front().second));
+                     std::move(line), links.empty() ? "" : std::move(links.front().href));
+      }
+    }
+    // "Sold by <a>bob</a>", "Продавец <a>bob</a> ★ 4.9": a vendor label without a colon, then a
+    // link that ends the line or is followed only by a score (the vendor's rating).
+    if (!links.empty() && links.front().end != std::string::npos &&
+        links.front().end <= line.size()) {
+      const LineLink& link = links.front();
+      std::string_view before = Trim(std::string_view(line).substr(0, link.begin));
+      std::string_view name =
+          Trim(std::string_view(line).substr(link.begin, link.end - link.begin));
+      std::string_view score = TrimBrackets(std::string_view(line).substr(link.end));
+      if (!before.empty() && !name.empty() && labels_.MatchWhole(before) == "vendor" &&
+          (score.empty() || IsScore(score))) {
+        Offer(line_order_, 1, "vendor", before, std::string(name), link.href);
+        if (!score.empty())
+          OfferBadgeRating(line_order_, score);
+        return;
       }
     }
     // A line that is wholly the label of a number field, without a colon and outside tables:
@@ -855,8 +888,13 @@ class Extractor {
   std::string line_;
   bool line_space_ = false;
   size_t line_order_ = 0;
-  std::vector<std::pair<size_t, std::string>> line_links_;  // offset in line_, href
-  std::optional<Candidate> pending_;                        // "Label:" waiting for a value line
+  struct LineLink {
+    size_t begin = 0;                // offset of the link's text in line_
+    size_t end = std::string::npos;  // one past it, once </a> was seen
+    std::string href;
+  };
+  std::vector<LineLink> line_links_;
+  std::optional<Candidate> pending_;  // "Label:" waiting for a value line
   std::vector<Candidate> best_;
   std::vector<std::vector<Field>> rows_;
 };
@@ -950,7 +988,7 @@ std::string_view FieldLabels::Match(std::string_view label) const {
   if (folded.empty())
     return {};
   if (auto it = by_label_.find(folded); it != by_label_.end())
-    return fields_[it->second].id;
+    return IdAt(it->second);
   if (folded.find(':') != std::string::npos)
     return {};  // "Vendor: bob" is a line, not a label
   // The longest known label the text starts with, ending where a letter or digit does not follow.
@@ -967,7 +1005,7 @@ std::string_view FieldLabels::Match(std::string_view label) const {
       continue;
     size_t end = static_cast<size_t>(at) - (folded[at - 1] == ' ' ? 1 : 0);
     if (auto it = by_label_.find(std::string_view(folded).substr(0, end)); it != by_label_.end())
-      best = fields_[it->second].id;
+      best = IdAt(it->second);
   }
   return best;
 }
@@ -976,7 +1014,7 @@ std::string_view FieldLabels::MatchWhole(std::string_view text) const {
   if (text.size() > kMaxLabelBytes || by_label_.empty())
     return {};
   auto it = by_label_.find(Fold(text));
-  return it == by_label_.end() ? std::string_view() : std::string_view(fields_[it->second].id);
+  return it == by_label_.end() ? std::string_view() : IdAt(it->second);
 }
 
 FieldValueType FieldLabels::ValueType(std::string_view id) const {
@@ -1005,7 +1043,21 @@ std::string_view FieldLabels::MatchClass(std::string_view class_attribute) const
 }
 
 std::string_view FieldLabels::MatchControl(std::string_view name) const {
-  return MatchWordIn(name, control_words_);
+  if (std::string_view id = MatchWordIn(name, control_words_); !id.empty())
+    return id;
+  // Else the whole name as a label of a field that takes choices, in any language
+  // ("betaalmethode", "sposob_oplaty" does not: labels are not transliterated).
+  if (name.empty() || name.size() > kMaxLabelBytes)
+    return {};
+  std::string label(name);
+  std::replace_if(
+      label.begin(), label.end(), [](char c) { return c == '_' || c == '-'; }, ' ');
+  std::string_view id = MatchWhole(label);
+  for (const FieldDefinition& field : fields_) {
+    if (field.id == id && !field.controls.empty())
+      return id;
+  }
+  return {};
 }
 
 bool FieldLabels::Accepts(std::string_view id, std::string_view value) const {
@@ -1048,7 +1100,11 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
       const auto& known = FieldLabels::KnownIds();
       if (field.IsMap())
         check_keys(field, {"id", "labels", "value", "classes", "controls"});
-      if (!id.IsScalar() || std::find(known.begin(), known.end(), id.Scalar()) == known.end()) {
+      // `id: none`: wordings that name no field, listed so that the prefix rule does not read them
+      // as a shorter label followed by more words ("Product class" is not the label "Product").
+      const bool none = id.IsScalar() && id.Scalar() == "none";
+      if (!none &&
+          (!id.IsScalar() || std::find(known.begin(), known.end(), id.Scalar()) == known.end())) {
         error(id ? id : field, "unknown field id `" + (id.IsScalar() ? id.Scalar() : "") + "`");
         continue;
       }
@@ -1056,13 +1112,16 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
         error(by_lang ? by_lang : field, "`labels` must map languages to lists of labels");
         continue;
       }
-      size_t index = labels.fields_.size();
+      size_t index = none ? FieldLabels::kNotAField : labels.fields_.size();
       for (const FieldDefinition& other : labels.fields_) {
         if (other.id == id.Scalar())
           error(id, "field `" + id.Scalar() + "` is defined twice");
       }
-      FieldDefinition& definition = labels.fields_.emplace_back();
+      FieldDefinition unused;
+      FieldDefinition& definition = none ? unused : labels.fields_.emplace_back();
       definition.id = id.Scalar();
+      if (none && (field["value"] || field["classes"] || field["controls"]))
+        error(field, "`none` takes only `labels`");
       if (const YAML::Node value = field["value"]; value) {
         if (value.IsScalar() && (value.Scalar() == "number" || value.Scalar() == "text")) {
           definition.value =
@@ -1092,9 +1151,8 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
         if (!list.IsSequence())
           error(list, std::string("`") + key + "` must be a list of words");
       };
-      read_words("classes", "a class word", labels.fields_[index].classes, labels.class_words_);
-      read_words("controls", "a control word", labels.fields_[index].controls,
-                 labels.control_words_);
+      read_words("classes", "a class word", definition.classes, labels.class_words_);
+      read_words("controls", "a control word", definition.controls, labels.control_words_);
       for (const auto& entry : by_lang) {
         const std::string& lang = entry.first.Scalar();
         if (kLanguages.count(lang) == 0)
@@ -1111,7 +1169,7 @@ Result<FieldLabels> ParseFieldLabels(std::string_view yaml, const std::string& f
             error(item, folded.empty() ? "empty label" : "label longer than 160 bytes");
           } else if (it->second.field != index) {
             error(item, "label `" + item.Scalar() + "` already names field `" +
-                            labels.fields_[it->second.field].id + "` (line " +
+                            std::string(labels.IdAt(it->second.field, "none")) + "` (line " +
                             std::to_string(it->second.line) + ")");
           } else if (!fresh && it->second.lang == lang) {
             error(item, "duplicate label `" + item.Scalar() + "`");

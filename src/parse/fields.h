@@ -73,7 +73,8 @@ class FieldLabels {
   // (split at white space, '-' and '_', ASCII case-folded: "listing-price", "username_rating"),
   // "" when none.
   std::string_view MatchClass(std::string_view class_attribute) const;
-  // The same for the `controls` words and a form control's name ("currency", "pay_coin").
+  // The same for the `controls` words and a form control's name ("currency", "pay_coin"); else
+  // the whole name read as a label of a field that has control words ("betaalmethode").
   std::string_view MatchControl(std::string_view name) const;
 
   // The type of value field `id` takes; kText for unknown ids.
@@ -97,6 +98,11 @@ class FieldLabels {
   size_t longest_label_ = 0;                                   // bytes, folded
   std::vector<std::pair<std::string, size_t>> class_words_;    // class word -> index in fields_
   std::vector<std::pair<std::string, size_t>> control_words_;  // control word -> index
+  // by_label_'s index for a wording that names no field (`id: none` in the data file).
+  static constexpr size_t kNotAField = static_cast<size_t>(-1);
+  std::string_view IdAt(size_t index, std::string_view none = {}) const {
+    return index < fields_.size() ? std::string_view(fields_[index].id) : none;
+  }
   std::string_view MatchWordIn(std::string_view attribute,
                                const std::vector<std::pair<std::string, size_t>>& words) const;
 };

@@ -331,6 +331,31 @@ TEST(ExtractFields, ScoreBesideTheVendorIsTheRating) {
   EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"vendor=bob </u/bob>", "rating=4.9/5"}));
 }
 
+// "Sold by <a>bob</a>" without a colon: the link is the vendor when it ends the line or only a
+// score follows (the rating). A label that names no field (`id: none`) shadows shorter ones.
+TEST(ExtractFields, VendorLabelLineWithALinkAndNoneLabels) {
+  auto out = ExtractFields(
+      "<div>Sold by <a href='/u/bob'>bob</a> <span>(4.96/5)</span></div>"
+      "<div>Продавец <a href='/u/x'>x</a> пишет</div><div>Shop <a href='/c'>Catalog</a> "
+      "<a href='/cart'>Cart</a></div><table><tr><td>Product "
+      "class</td><td>Physical</td></tr></table>",
+      Labels());
+  EXPECT_EQ(Flat(out.fields), (std::vector<std::string>{"vendor=bob </u/bob>", "rating=4.96/5"}));
+  EXPECT_EQ(Labels().Match("Product class"), "");
+  EXPECT_EQ(Labels().Match("Product class (physical)"), "");
+  EXPECT_EQ(Labels().Match("Product"), "title");
+  EXPECT_EQ(Labels().MatchControl("betaalmethode"), "payment");  // a Dutch label
+  EXPECT_EQ(Labels().MatchControl("verzending"), "");            // a label of no choice field
+
+  auto bad = ParseFieldLabels(
+      "schema: 1\nfields:\n  - id: none\n    value: number\n"
+      "    labels: {en: [Class]}\n",
+      "l.yaml");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message().find("l.yaml:3: `none` takes only `labels`"), std::string::npos)
+      << bad.error().message();
+}
+
 // "Item info:" with "seller" on the next line, as a label list or a section heading renders:
 // the label of another field is no value. The same field's label is ("Availability: In stock").
 TEST(ExtractFields, AValueThatIsAnotherFieldsLabelIsNoValue) {
