@@ -153,6 +153,10 @@ void JsonWriter::Close(char bracket) {
   --depth_;
 }
 
+bool JsonWriter::IsPlainLiteral(const char* key, size_t length) {
+  return std::strlen(key) == length && PlainPrefix(std::string_view(key, length)) == length;
+}
+
 void JsonWriter::Key(std::string_view key) {
   Separate();
   Quoted(key);

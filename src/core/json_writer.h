@@ -8,9 +8,12 @@
 // The writer inserts commas; it does not check that keys and values alternate.
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/check.h"
 
 namespace dragnet {
 
@@ -23,6 +26,23 @@ class JsonWriter {
   void BeginArray() { Open('['); }
   void EndArray() { Close(']'); }
   void Key(std::string_view key);
+  // A key written as a string literal of plain ASCII (no quote, backslash or control
+  // character; checked in debug builds): copied with its quotes and colon in one append, no
+  // scan. Callers writing many small objects (identify's findings) spend a third of their
+  // JSON time in keys otherwise.
+  template <size_t N>
+  void Key(const char (&key)[N]) {
+    static_assert(N >= 1 && N <= 64, "a key literal");
+    DRAGNET_DCHECK(IsPlainLiteral(key, N - 1));
+    Separate();
+    char quoted[N + 2];
+    quoted[0] = '"';
+    std::memcpy(quoted + 1, key, N - 1);
+    quoted[N] = '"';
+    quoted[N + 1] = ':';
+    out_.append(quoted, N + 2);
+    after_key_ = true;
+  }
   void String(std::string_view value);
   void Int(int64_t value);
   // Finite doubles in shortest round-trip form; NaN and infinities as null.
@@ -33,15 +53,18 @@ class JsonWriter {
   void Raw(std::string_view json);
 
   // Key + value in one call.
-  void Field(std::string_view key, std::string_view value) {
+  template <typename K>
+  void Field(const K& key, std::string_view value) {
     Key(key);
     String(value);
   }
-  void FieldInt(std::string_view key, int64_t value) {
+  template <typename K>
+  void FieldInt(const K& key, int64_t value) {
     Key(key);
     Int(value);
   }
-  void FieldDouble(std::string_view key, double value) {
+  template <typename K>
+  void FieldDouble(const K& key, double value) {
     Key(key);
     Double(value);
   }
@@ -50,6 +73,7 @@ class JsonWriter {
   static void Escape(std::string_view text, std::string& out);
 
  private:
+  static bool IsPlainLiteral(const char* key, size_t length);
   void Open(char bracket);
   void Close(char bracket);
   void Separate();

@@ -72,5 +72,33 @@ TEST(JsonWriter, EscapesControlsQuotesAndBrokenUtf8) {
   EXPECT_NE(value.find("\xef\xbf\xbd"), std::string::npos);  // U+FFFD for the bad bytes
 }
 
+TEST(JsonWriter, LiteralKeysWriteWhatViewKeysWrite) {
+  std::string a, b;
+  JsonWriter literal(a);
+  JsonWriter view(b);
+  literal.BeginObject();
+  view.BeginObject();
+  literal.Field("name", "x");
+  view.Field(std::string_view("name"), "x");
+  literal.FieldInt("begin", 3);
+  view.FieldInt(std::string("begin"), 3);
+  literal.Key("list");
+  view.Key(std::string_view("list"));
+  literal.BeginArray();
+  view.BeginArray();
+  literal.EndArray();
+  view.EndArray();
+  literal.EndObject();
+  view.EndObject();
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, R"({"name":"x","begin":3,"list":[]})");
+  std::string c;
+  JsonWriter dynamic(c);
+  dynamic.BeginObject();
+  dynamic.Field(std::string("a\"b"), "v");  // a key that is not a literal is escaped
+  dynamic.EndObject();
+  EXPECT_EQ(c, R"({"a\"b":"v"})");
+}
+
 }  // namespace
 }  // namespace dragnet
