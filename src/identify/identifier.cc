@@ -671,8 +671,12 @@ bool ImperialWeight(std::string_view text, const Quantity& q) {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
       unit.push_back(static_cast<char>(c | 0x20));
   }
-  return unit == "oz" || unit == "ounce" || unit == "ounces" || unit == "lb" || unit == "lbs" ||
-         unit == "pound" || unit == "pounds";
+  for (std::string_view imperial : {"oz", "ounce", "ounces", "lb", "lbs", "pound", "pounds", "qp",
+                                    "qps", "eighth", "eighths"}) {
+    if (unit == imperial)
+      return true;
+  }
+  return false;
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ struct Unit {
 };
 
 // Longest first within a shared prefix, so "mg/ml" wins over "mg" and "grams" over "gr".
-constexpr std::array<Unit, 91> kUnits = {{
+constexpr std::array<Unit, 95> kUnits = {{
     {"mg/ml", Quantity::Kind::kConcentration, 1, "mg/ml"},
     {"мг/мл", Quantity::Kind::kConcentration, 1, "mg/ml"},
     {"ug/ml", Quantity::Kind::kConcentration, 0.001, "mg/ml"},
@@ -73,6 +73,12 @@ constexpr std::array<Unit, 91> kUnits = {{
     {"pound", Quantity::Kind::kMass, 453.59237, "g"},
     {"lbs", Quantity::Kind::kMass, 453.59237, "g"},
     {"lb", Quantity::Kind::kMass, 453.59237, "g"},
+    // The English-language cannabis trade's own units: a QP is a quarter pound, an eighth an
+    // eighth of an ounce ("1 QP", "3 eighths"). Not the zip (an ounce): "2 zip pockets".
+    {"qps", Quantity::Kind::kMass, 113.3980925, "g"},
+    {"qp", Quantity::Kind::kMass, 113.3980925, "g"},
+    {"eighths", Quantity::Kind::kMass, 3.543690390625, "g"},
+    {"eighth", Quantity::Kind::kMass, 3.543690390625, "g"},
     {"ml", Quantity::Kind::kVolume, 1, "ml"},
     {"мл", Quantity::Kind::kVolume, 1, "ml"},
     {"cl", Quantity::Kind::kVolume, 10, "ml"},

@@ -66,6 +66,13 @@ TEST(Quantity, FractionsOfOuncesAndPounds) {
   EXPECT_NEAR(q.quantities[1].value, 453.59237 / 4, 1e-9);
 }
 
+TEST(Quantity, TradeUnitsQuarterPoundAndEighth) {
+  auto q = Parse("1 QP mids $900, 3 eighths, hoodie with 2 zip pockets");
+  ASSERT_EQ(q.quantities.size(), 2u);
+  EXPECT_NEAR(q.quantities[0].value, 453.59237 / 4, 1e-9);
+  EXPECT_NEAR(q.quantities[1].Total(), 3 * 28.349523125 / 8, 1e-9);
+}
+
 TEST(Quantity, PriceTiers) {
   auto q = Parse("1g 40$ / 5g 180$");
   ASSERT_EQ(q.tiers.size(), 2u);
