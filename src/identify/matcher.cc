@@ -194,8 +194,9 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::Build(
                      !AllLowerAscii(variant);
       if (!codeish && SlavicLanguage(name.lang) && variant.size() >= 3) {
         endings = Endings::kSlavic;
-        // The stem: "шишки" -> "shishk" so that "шишка", "шишками" match too.
-        if (variant.size() >= 5 && IsVowel(variant.back())) {
+        // The stem: "шишки" -> "shishk" so that "шишка", "шишками" match too. Not for makers'
+        // names, foreign words Russian does not decline: "Картье" cut to "kart" met "карты".
+        if (variant.size() >= 5 && IsVowel(variant.back()) && name.kind != "brand") {
           variant.pop_back();
           if (variant.size() >= 5 && variant.back() == 'i')
             variant.pop_back();
