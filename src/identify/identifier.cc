@@ -397,7 +397,7 @@ Status IdentifierSession::Identify(std::string_view text, std::string_view date,
   ParseQuantities(text, out.quantities);
   Resolve(text, out);
   FindNpsCandidates(out);
-  HintFromDoses(text, out);
+  HintFromDoses(out);
   PricePerUnitOf(date, out);
   Categorize(out);
   DropThemeWords(out);
@@ -663,17 +663,10 @@ namespace {
 // A weight written in ounces or pounds ("1/8 oz", "QP 4oz", "1/2 lb"): the units of the
 // English-language cannabis trade (eighth, quarter, half, zip, pound). Other drugs are sold by
 // the gram, or named when sold by the ounce.
-bool ImperialWeight(std::string_view text, const Quantity& q) {
-  if (q.kind != Quantity::Kind::kMass || q.end > text.size() || q.begin >= q.end)
-    return false;
-  std::string unit;
-  for (char c : text.substr(q.begin, q.end - q.begin)) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
-      unit.push_back(static_cast<char>(c | 0x20));
-  }
+bool ImperialWeight(const Quantity& q) {
   for (std::string_view imperial : {"oz", "ounce", "ounces", "lb", "lbs", "pound", "pounds", "qp",
                                     "qps", "eighth", "eighths"}) {
-    if (unit == imperial)
+    if (q.kind == Quantity::Kind::kMass && q.written_unit == imperial)
       return true;
   }
   return false;
@@ -681,7 +674,7 @@ bool ImperialWeight(std::string_view text, const Quantity& q) {
 
 }  // namespace
 
-void IdentifierSession::HintFromDoses(std::string_view text, Identification& out) {
+void IdentifierSession::HintFromDoses(Identification& out) {
   if (!out.substances.empty() || !out.terms.empty())
     return;
   auto hint = [&](const char* class_id, const char* why, const Quantity& q, double confidence) {
@@ -697,7 +690,7 @@ void IdentifierSession::HintFromDoses(std::string_view text, Identification& out
     }
   }
   for (const Quantity& q : out.quantities.quantities) {
-    if (ImperialWeight(text, q)) {
+    if (ImperialWeight(q)) {
       hint("cannabis", "weight in ounces or pounds", q, 0.4);
       return;
     }

@@ -132,7 +132,7 @@ class IdentifierSession {
  private:
   void Resolve(std::string_view text, Identification& out);
   void FindNpsCandidates(Identification& out);
-  void HintFromDoses(std::string_view text, Identification& out);
+  void HintFromDoses(Identification& out);
   void Categorize(Identification& out);
   // The primary class and the classes of the substances and terms found.
   void AssignClasses(Identification& out) const;

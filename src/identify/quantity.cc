@@ -529,7 +529,7 @@ void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit)
       if (out.quantities.size() < limit) {
         out.quantities.push_back({Quantity::Kind::kPercent, number.value, 1, "%",
                                   static_cast<uint32_t>(number.begin),
-                                  static_cast<uint32_t>(after + 1)});
+                                  static_cast<uint32_t>(after + 1), "%"});
       }
       at = after + 1;
       consumed = at;
@@ -562,7 +562,7 @@ void ParseQuantities(std::string_view text, QuantityFindings& out, size_t limit)
       if (out.quantities.size() < limit) {
         out.quantities.push_back({unit->kind, (number.value + bonus) * unit->factor, multiplier,
                                   std::string(unit->unit), static_cast<uint32_t>(number.begin),
-                                  static_cast<uint32_t>(end)});
+                                  static_cast<uint32_t>(end), unit->text});
       }
       at = end;
       consumed = at;

@@ -19,6 +19,8 @@ struct Quantity {
   std::string unit;       // "g", "unit", "ml", "mg/ml", "%"
   uint32_t begin = 0;     // byte span in the original text
   uint32_t end = 0;
+  // The unit as written, in lower case ("oz", "qp", "гр", "%"); a view of a static table.
+  std::string_view written_unit;
 
   double Total() const { return value * multiplier; }
 };

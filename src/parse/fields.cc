@@ -717,21 +717,14 @@ class Extractor {
       return;
     by_class_.push_back({order, 2, {"rating", "(beside vendor)", std::string(score), ""}});
   }
-  static std::string_view Trim(std::string_view t) {
-    while (!t.empty() && t.front() == ' ')
-      t.remove_prefix(1);
-    while (!t.empty() && t.back() == ' ')
-      t.remove_suffix(1);
-    return t;
+  // `t` without the outer characters of `set`: spaces, or spaces and brackets ("[+62|−0]").
+  static std::string_view Trim(std::string_view t, std::string_view set = " ") {
+    size_t first = t.find_first_not_of(set);
+    if (first == std::string_view::npos)
+      return {};
+    return t.substr(first, t.find_last_not_of(set) - first + 1);
   }
-  // Without outer spaces, parentheses and square brackets: "[+62|−0]", "(98%)".
-  static std::string_view TrimBrackets(std::string_view t) {
-    while (!t.empty() && (t.front() == ' ' || t.front() == '(' || t.front() == '['))
-      t.remove_prefix(1);
-    while (!t.empty() && (t.back() == ' ' || t.back() == ')' || t.back() == ']'))
-      t.remove_suffix(1);
-    return t;
-  }
+  static std::string_view TrimBrackets(std::string_view t) { return Trim(t, " ()[]"); }
   // "+62|−0", "62/0", "98%", "95.4", "4.9/5", "4.77 / 5.0", "★ 4.8": counts of positive and
   // negative feedback, a share, or a score. Signs may be ASCII or U+2212 MINUS SIGN.
   static bool IsScore(std::string_view t) {
